@@ -1,0 +1,14 @@
+// Placeholder until the overplane connector lands: a definition that no mapping can target yet.
+import { z } from 'zod';
+import { UnsupportedOperationError } from '../../errors.ts';
+import type { ProviderDefinition } from '../types.ts';
+
+export const overplane: ProviderDefinition = {
+  name: 'overplane',
+  capabilities: { list: false, incremental: false, get: false, create: false, update: false, delete: false, asyncWrites: false, searchBy: [] },
+  recordSchema: z.object({}),
+  writeSchema: z.object({}),
+  connect: () => {
+    throw new UnsupportedOperationError('overplane', 'connections (not built yet)');
+  },
+};

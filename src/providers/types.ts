@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+
+export const PROVIDER_NAMES = ['trata', 'overplane', 'propexo', 'powerchord'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** What the engine may ask of a provider. The engine decides from these, never from a provider's name. */
+export interface Capabilities {
+  /** Records can be listed page by page (PowerChord: no). */
+  list: boolean;
+  /** Listing can resume from an updated-at high-water mark; otherwise every run is a full scan plus a diff. */
+  incremental: boolean;
+  get: boolean;
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+  /** Writes answer a job id whose outcome is read later (Propexo write-status). */
+  asyncWrites: boolean;
+  /** Keys `findExisting` can look a record up by before a create, so a retried create makes no duplicate. */
+  searchBy: readonly SearchKey[];
+}
+export type SearchKey = 'email' | 'externalId';
+
+/** A provider-defined, JSON-serialisable position in a listing. `null` means "from the start". */
+export type Cursor = Readonly<Record<string, string | number | boolean | null>> | null;
+
+/** One record read from a source, in the provider's own shape (`data`, parsed by its response schema). */
+export interface SourceRecord {
+  id: string;
+  /** ISO 8601 in UTC, when the provider has it. */
+  updatedAt: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface ListPage {
+  records: SourceRecord[];
+  /** The position just past this page: where the next page starts, and, on the last page, the run's high-water mark. */
+  next: Cursor;
+  /** True when there is no page after this one. */
+  done: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListOptions extends CallOptions {
+  /** Records per page; the connector clamps it to the provider's maximum. */
+  pageSize?: number;
+}
+
+/** A synchronous write names the record; an asynchronous one (Propexo) names the job to confirm. */
+export type WriteResult =
+  | { kind: 'done'; targetId: string }
+  | { kind: 'pending'; jobId: string; targetId: string | null };
+
+export const WRITE_STATUSES = ['PENDING', 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILURE'] as const;
+export type WriteStatusValue = (typeof WRITE_STATUSES)[number];
+export interface WriteStatus {
+  status: WriteStatusValue;
+  errors: string[];
+  createdRecordId: string | null;
+}
+
+/** The rate-limit budget a provider reported on its last response, when it reports one. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  observedAt: number;
+}
+
+/** What the engine sees of one provider connection. Optional methods exist exactly when the capability does. */
+export interface Connector {
+  readonly provider: ProviderName;
+  readonly connection: string;
+  readonly capabilities: Capabilities;
+  listPage?(cursor: Cursor, options?: ListOptions): Promise<ListPage>;
+  /**
+   * The cursor where the next incremental run should start, given the `next` of a finished run's last page,
+   * stepping back `lookbackMs` so that late-committed updates are not missed. Only for incremental sources.
+   */
+  resumeCursor?(lastCursor: Cursor, lookbackMs: number): Cursor;
+  get?(id: string, options?: CallOptions): Promise<SourceRecord | null>;
+  /** `body` is the mapped, validated write body (the provider's `writeSchema`). */
+  create?(body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
+  update?(id: string, body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
+  delete?(id: string, options?: CallOptions): Promise<void>;
+  /** Looks a record up before creating it; returns the target id or null. */
+  findExisting?(query: Partial<Record<SearchKey, string>>, options?: CallOptions): Promise<string | null>;
+  writeStatus?(jobId: string, options?: CallOptions): Promise<WriteStatus>;
+  retryWrite?(jobId: string, options?: CallOptions): Promise<{ jobId: string }>;
+  rateLimitState?(): RateLimitState | null;
+}
+
+/**
+ * A provider as the rest of the code knows it without a connection: its schemas (which the mapping engine checks
+ * mappings against) and how to connect.
+ */
+export interface ProviderDefinition<W extends z.ZodType = z.ZodType> {
+  readonly name: ProviderName;
+  readonly capabilities: Capabilities;
+  /** The shape of a record read from this provider (mapping sources are checked against it); null if write-only. */
+  readonly recordSchema: z.ZodObject | null;
+  /** The body a mapping must produce to write to this provider (mapping targets are checked against it). */
+  readonly writeSchema: W;
+  connect(connection: ConnectionConfig): Connector;
+}
+
+/** One configured connection to a provider. The token is resolved from the environment, never stored in jobs. */
+export interface ConnectionConfig {
+  name: string;
+  provider: ProviderName;
+  /** The API base URL (e.g. `https://api.trata.ai`). */
+  baseUrl: string;
+  token: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Provider-specific settings (PowerChord trunk/organization/leads host, Propexo integration id, ...). */
+  options: Readonly<Record<string, string>>;
+}
