@@ -1,0 +1,32 @@
+import type { ConnectionConfig, ProviderName } from '../providers/types.ts';
+import type { Env } from './env.ts';
+
+const PROPEXO_HOSTS = { production: 'https://api.propexo.com', sandbox: 'https://api.sandbox.propexo.com' } as const;
+const POWERCHORD_API_HOSTS = { us: 'https://api.powerchord.com', eu: 'https://api.powerchord.eu' } as const;
+
+/**
+ * The connections configured in the environment: one per provider that has a token, named after the provider
+ * (`trata`, `overplane`, `propexo`, `powerchord`). Job files name connections; tokens never leave this object.
+ */
+export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
+  const timeoutMs = env.PROVIDER_TIMEOUT_MS;
+  const connections = new Map<string, ConnectionConfig>();
+  const add = (provider: ProviderName, token: string | undefined, baseUrl: string, options: Record<string, string | undefined>) => {
+    if (!token) return;
+    const defined = Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined));
+    connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined });
+  };
+  add('trata', env.TRATA_TOKEN, env.TRATA_BASE_URL, {});
+  add('overplane', env.OVERPLANE_TOKEN, env.OVERPLANE_BASE_URL, {});
+  add('propexo', env.PROPEXO_TOKEN, env.PROPEXO_BASE_URL ?? PROPEXO_HOSTS[env.PROPEXO_ENVIRONMENT], {
+    integrationId: env.PROPEXO_INTEGRATION_ID,
+    leaseId: env.PROPEXO_LEASE_ID,
+  });
+  add('powerchord', env.POWERCHORD_TOKEN, env.POWERCHORD_BASE_URL ?? POWERCHORD_API_HOSTS[env.POWERCHORD_REGION], {
+    region: env.POWERCHORD_REGION,
+    trunkId: env.POWERCHORD_TRUNK_ID,
+    organizationId: env.POWERCHORD_ORGANIZATION_ID,
+    leadsBaseUrl: env.POWERCHORD_LEADS_BASE_URL,
+  });
+  return connections;
+}

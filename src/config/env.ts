@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+const url = z.url({ protocol: /^https?$/ });
+
+/**
+ * Every environment variable crm-bridge reads, with its default. Provider tokens are secrets: they stay in this
+ * object and in the connection config, and never reach job data, logs or error messages.
+ */
+export const EnvSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Redis to use; when unset, `npm start` and the tests start a private redis-server. */
+  REDIS_URL: url.or(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')).optional(),
+  /** Queue key prefix. The braces are a Redis Cluster hash tag: every queue key lands in one slot. */
+  QUEUE_PREFIX: z.string().min(1).default('{crm-bridge}'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Bearer tokens accepted by the API and the dashboard, comma-separated (several, for rotation). */
+  API_TOKENS: commaList,
+  /** The API base URL the CLI (`run`, `status`) talks to. */
+  CRM_BRIDGE_API_URL: url.default('http://127.0.0.1:3000'),
+  CRM_BRIDGE_API_TOKEN: optionalText,
+  JOBS_DIR: z.string().default('jobs'),
+  MAPPINGS_DIR: z.string().default('mappings'),
+  DATA_DIR: z.string().default('.data'),
+  /** Per-request timeout for provider calls, ms. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Push jobs each worker process runs at once, per target provider queue. */
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(8),
+  /** Records per push job: queue overhead is paid per job, so a job carries a small batch. */
+  PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(25),
+  /** Records per source page. */
+  PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+  /** How far an incremental pull steps back from the last high-water mark, ms. */
+  PULL_LOOKBACK_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(8),
+
+  TRATA_BASE_URL: url.default('https://api.trata.ai'),
+  TRATA_TOKEN: optionalText,
+
+  OVERPLANE_BASE_URL: url.default('https://api.overplane.dev/api/crm'),
+  OVERPLANE_TOKEN: optionalText,
+
+  PROPEXO_ENVIRONMENT: z.enum(['production', 'sandbox']).default('production'),
+  PROPEXO_BASE_URL: url.optional(),
+  PROPEXO_TOKEN: optionalText,
+  PROPEXO_INTEGRATION_ID: optionalText,
+  PROPEXO_LEASE_ID: optionalText,
+  PROPEXO_WEBHOOK_SECRET: optionalText,
+
+  POWERCHORD_REGION: z.enum(['us', 'eu']).default('us'),
+  POWERCHORD_BASE_URL: url.optional(),
+  POWERCHORD_LEADS_BASE_URL: url.optional(),
+  POWERCHORD_TOKEN: optionalText,
+  POWERCHORD_TRUNK_ID: optionalText,
+  POWERCHORD_ORGANIZATION_ID: optionalText,
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses the environment; every bad variable is listed in one ConfigError. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" (docker-compose passes `FOO=` for unset variables).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    // A variable's value may be a secret: name the variable and the rule, never the value.
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return parsed.data;
+}
