@@ -291,6 +291,16 @@ export class MappingCompiler {
         );
       }
     }
+    const lastStep = transforms.at(-1);
+    if (targetEnum !== null && statusMap === null && lastStep?.name === 'lookup') {
+      // A lookup that ends the chain writes its table's values straight into the enum.
+      const args = lastStep.args as { table: Record<string, unknown>; default?: unknown };
+      const written = [...Object.values(args.table), ...(args.default === undefined ? [] : [args.default])];
+      const outside = [...new Set(written.filter((v): v is string => typeof v === 'string' && !targetEnum.includes(v)))];
+      if (outside.length > 0) {
+        this.issue([...at, 'transforms', transforms.length - 1], `lookup writes ${list(outside)}, not ${target.name} ${targetText} value${outside.length === 1 ? '' : 's'} (allowed: ${list(targetEnum)})`);
+      }
+    }
     if (hasDefault && targetEnum !== null && typeof raw['default'] === 'string' && !targetEnum.includes(raw['default'])) {
       this.issue([...at, 'default'], `default ${JSON.stringify(raw['default'])} is not a ${target.name} ${targetText} value (allowed: ${list(targetEnum)})`);
     }

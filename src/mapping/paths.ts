@@ -9,14 +9,16 @@ export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'pr
 
 const SEGMENT = /^([^.[\]]+)((?:\[\d+\])*)$/;
 
-/** `a.b[0].c` → `['a', 'b', 0, 'c']`; null when the text is not a path. */
+/** `a.b[0].c` (or `a.b.0.c`) → `['a', 'b', 0, 'c']`; null when the text is not a path. */
 export function parsePath(text: string): PathSegment[] | null {
   if (text.length === 0) return null;
   const out: PathSegment[] = [];
   for (const part of text.split('.')) {
     const match = SEGMENT.exec(part);
     if (match === null) return null;
-    out.push(match[1] as string);
+    const name = match[1] as string;
+    // `leads.0.email` reads as `leads[0].email`: a key made only of digits is an index in practice.
+    out.push(/^\d+$/.test(name) ? Number(name) : name);
     for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
   }
   return out;
