@@ -1,0 +1,129 @@
+import type { Method } from 'got';
+import type { z } from 'zod';
+import { ProviderRateLimitedError } from '../errors.ts';
+import { ProviderHttp, type ErrorDescription, type RequestOptions } from '../http.ts';
+import type { CallOptions, ConnectionConfig, RateLimitState } from '../types.ts';
+import { PROPEXO_WINDOW_MS, PropexoRateLimitTracker } from './rate-limit.ts';
+import {
+  PROPEXO_DEFAULT_LIMIT,
+  PROPEXO_MAX_LIMIT,
+  PropexoErrorBody,
+  PropexoProspectAnswer,
+  PropexoProspectList,
+  PropexoRetryWriteAnswer,
+  PropexoWriteAnswer,
+  PropexoWriteStatusAnswer,
+  type PropexoCreateBody,
+  type PropexoProspect,
+  type PropexoUpdateBody,
+} from './schema.ts';
+
+export const PROPEXO_DEFAULT_BASE_URL = 'https://api.propexo.com';
+export const PROPEXO_SANDBOX_BASE_URL = 'https://api.sandbox.propexo.com';
+
+/** Reads `{error: {code, message, details: {issues | fieldErrors}}}` into words and field paths. */
+export function describePropexoError(body: unknown): ErrorDescription | null {
+  const parsed = PropexoErrorBody.safeParse(body);
+  if (!parsed.success) return null;
+  const { message, details } = parsed.data.error;
+  const fromIssues = (details?.issues ?? []).map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  const fromFlat = Object.entries(details?.fieldErrors ?? {}).map(([field, messages]) => ({
+    field,
+    message: Array.isArray(messages) ? messages.join(', ') : String(messages),
+  }));
+  const issues = fromIssues.length > 0 ? fromIssues : fromFlat;
+  if (issues.length === 0) return { message, fields: [] };
+  return { message: `${message}: ${issues.map((i) => `${i.field || '(body)'}: ${i.message}`).join('; ')}`, fields: issues.map((i) => i.field) };
+}
+
+export interface PropexoListParams {
+  offset?: number;
+  /** Clamped to 1..250. @default 100 */
+  limit?: number;
+  /** @default 'updated_at:desc' */
+  orderBy?: 'updated_at:desc' | 'updated_at:asc';
+}
+
+export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs'> {
+  /** The rate-limit window, to estimate how long a 429 lasts. @default 60000 */
+  rateLimitWindowMs?: number;
+}
+
+/**
+ * Propexo's REST API, one method per endpoint. `baseUrl` is the host: prospects live under `/crm/v1`, the write
+ * admin endpoints under `/v1/admin`.
+ */
+export class PropexoClient {
+  readonly #http: ProviderHttp;
+  readonly #rateLimit: PropexoRateLimitTracker;
+
+  constructor(options: PropexoClientOptions) {
+    const rateLimit = new PropexoRateLimitTracker(options.rateLimitWindowMs ?? PROPEXO_WINDOW_MS);
+    this.#rateLimit = rateLimit;
+    this.#http = new ProviderHttp({
+      provider: 'propexo',
+      baseUrl: options.baseUrl,
+      token: options.token,
+      timeoutMs: options.timeoutMs,
+      describeError: describePropexoError,
+      onResponseHeaders: (headers) => rateLimit.observe(headers),
+      // null: a 429 without Retry-After keeps retryAfterMs null, and #call fills in the estimated reset.
+      defaultRetryAfterMs: null,
+    });
+  }
+
+  /** The budget the last response reported, or null before the first response. */
+  rateLimitState(): RateLimitState | null {
+    return this.#rateLimit.state();
+  }
+
+  async list(params: PropexoListParams = {}, options: CallOptions = {}): Promise<PropexoProspectList> {
+    const limit = Math.min(Math.max(Math.trunc(params.limit ?? PROPEXO_DEFAULT_LIMIT), 1), PROPEXO_MAX_LIMIT);
+    const searchParams = { offset: params.offset ?? 0, limit, 'order-by': params.orderBy ?? 'updated_at:desc' };
+    return this.#call('GET', 'crm/v1/prospects', { searchParams, schema: PropexoProspectList, signal: options.signal });
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<PropexoProspect> {
+    return this.#call('GET', `crm/v1/prospects/${encodeURIComponent(id)}`, { schema: PropexoProspectAnswer, signal: options.signal });
+  }
+
+  /** Queues a create; the answer's job id is the root job id for write-status. */
+  async create(body: PropexoCreateBody, options: CallOptions = {}): Promise<PropexoWriteAnswer> {
+    return this.#call('POST', 'crm/v1/prospects', { json: body, schema: PropexoWriteAnswer, signal: options.signal });
+  }
+
+  /** Queues an update. `notes` is appended to the stored notes, so this is not idempotent. */
+  async update(id: string, body: PropexoUpdateBody, options: CallOptions = {}): Promise<PropexoWriteAnswer> {
+    return this.#call('PUT', `crm/v1/prospects/${encodeURIComponent(id)}`, { json: body, schema: PropexoWriteAnswer, signal: options.signal });
+  }
+
+  async writeStatus(rootJobId: string, options: CallOptions = {}): Promise<PropexoWriteStatusAnswer> {
+    return this.#call('GET', `v1/admin/write-status/${encodeURIComponent(rootJobId)}`, { schema: PropexoWriteStatusAnswer, signal: options.signal });
+  }
+
+  async retryWrite(rootJobId: string, options: CallOptions = {}): Promise<PropexoRetryWriteAnswer> {
+    return this.#call('POST', `v1/admin/retry-write/${encodeURIComponent(rootJobId)}`, { schema: PropexoRetryWriteAnswer, signal: options.signal });
+  }
+
+  /**
+   * Every call goes through here so that a 429 without Retry-After (Propexo documents none) carries the estimated
+   * time to the window's reset; a Retry-After, should one come, wins.
+   */
+  async #call<S extends z.ZodType>(method: Method, path: string, options: RequestOptions<S>): Promise<z.infer<S>> {
+    try {
+      return (await this.#http.request(method, path, options)).body;
+    } catch (error) {
+      if (!(error instanceof ProviderRateLimitedError) || error.retryAfterMs !== null) throw error;
+      throw new ProviderRateLimitedError(error.message, {
+        provider: error.provider,
+        operation: error.operation,
+        status: error.status,
+        body: error.body,
+        fields: error.fields,
+        retryAfterMs: this.#rateLimit.retryAfterMs(),
+        cause: error,
+      });
+    }
+  }
+}
+
