@@ -273,7 +273,7 @@ export class MappingCompiler {
       const parsed = StatusMap.safeParse(raw['statusMap']);
       if (parsed.success) {
         statusMap = compileStatusMap(parsed.data);
-        this.checkStatusMap(parsed.data, [...at, 'statusMap'], sourceEnum, targetInfo);
+        this.checkStatusMap(parsed.data, [...at, 'statusMap'], sourceEnum, targetInfo, targetText);
         kind = 'string';
         sourceEnum = null;
       }
@@ -287,7 +287,7 @@ export class MappingCompiler {
       if (outside.length > 0) {
         this.issue(
           [...at, key ?? 'from'],
-          `${list(outside)} ${outside.length === 1 ? 'is' : 'are'} not ${target.name} ${targetText} value${outside.length === 1 ? '' : 's'} (allowed: ${list(targetEnum)}): add a statusMap`,
+          `${list(outside)} ${outside.length === 1 ? 'is not a' : 'are not'} ${target.name} ${targetText} value${outside.length === 1 ? '' : 's'} (allowed: ${list(targetEnum)}): add a statusMap`,
         );
       }
     }
@@ -327,7 +327,7 @@ export class MappingCompiler {
     };
   }
 
-  private checkStatusMap(spec: StatusMap, at: PathSegment[], sourceEnum: readonly string[] | null, targetInfo: FieldInfo | null): void {
+  private checkStatusMap(spec: StatusMap, at: PathSegment[], sourceEnum: readonly string[] | null, targetInfo: FieldInfo | null, targetText: string): void {
     const { source, target } = this.sides;
     if (spec.default !== undefined && spec.reject === true) {
       this.issue([...at, 'reject'], 'a statusMap has either a default or reject: true, not both', true);
@@ -335,7 +335,7 @@ export class MappingCompiler {
     if (sourceEnum !== null) {
       for (const key of Object.keys(spec.table)) {
         if (!sourceEnum.includes(key)) {
-          this.issue([...at, 'table', key], `${JSON.stringify(key)} is not a ${source.name} value here (known: ${list(sourceEnum)})`, true);
+          this.issue([...at, 'table', key], `${JSON.stringify(key)} is not a ${source.name} value (known: ${list(sourceEnum)})`, true);
         }
       }
       const missing = sourceEnum.filter((v) => !Object.hasOwn(spec.table, v));
@@ -351,36 +351,39 @@ export class MappingCompiler {
     if (targetEnum === null) return;
     const allowed = `(allowed: ${list(targetEnum)})`;
     for (const [key, value] of Object.entries(spec.table)) {
-      if (!targetEnum.includes(value)) this.issue([...at, 'table', key], `${JSON.stringify(value)} is not a ${target.name} value ${allowed}`);
+      if (!targetEnum.includes(value)) this.issue([...at, 'table', key], `${JSON.stringify(value)} is not a ${target.name} ${targetText} value ${allowed}`);
     }
     if (spec.default !== undefined && !targetEnum.includes(spec.default)) {
-      this.issue([...at, 'default'], `${JSON.stringify(spec.default)} is not a ${target.name} value ${allowed}`);
+      this.issue([...at, 'default'], `${JSON.stringify(spec.default)} is not a ${target.name} ${targetText} value ${allowed}`);
     }
     for (const [i, entry] of (spec.rank ?? []).entries()) {
       const values = typeof entry === 'string' ? [entry] : entry;
       for (const [j, value] of values.entries()) {
         if (!targetEnum.includes(value)) {
-          this.issue(typeof entry === 'string' ? [...at, 'rank', i] : [...at, 'rank', i, j], `${JSON.stringify(value)} is not a ${target.name} value ${allowed}`);
+          this.issue(typeof entry === 'string' ? [...at, 'rank', i] : [...at, 'rank', i, j], `${JSON.stringify(value)} is not a ${target.name} ${targetText} value ${allowed}`);
         }
       }
     }
   }
 
-  /** Every required key of the target's write schema must be produced, at the root and inside mapped objects. */
+  /**
+   * Every required key of the target's write schema must be produced: at the root, and inside every object the
+   * mapping writes into (an optional object's required keys bind once the mapping writes any part of it).
+   */
   requiredFields(fields: readonly string[]): void {
     const mapped = fields.map(parsePath).filter((p): p is PathSegment[] => p !== null);
-    const check = (parent: PathSegment[]): void => {
+    const parents = new Map<string, PathSegment[]>([['', []]]);
+    for (const path of mapped) {
+      for (let n = 1; n < path.length; n++) parents.set(formatPath(path.slice(0, n)), path.slice(0, n));
+    }
+    for (const parent of parents.values()) {
       for (const key of requiredKeys(this.sides.target.writeSchema, parent)) {
         const path = [...parent, key];
-        const under = mapped.filter((m) => path.every((s, i) => m[i] === s));
-        if (under.length === 0) {
+        if (!mapped.some((m) => path.every((s, i) => m[i] === s))) {
           this.issue(['fields'], `${this.sides.target.name} requires ${JSON.stringify(formatPath(path))}, which no field maps`, true);
-        } else if (!under.some((m) => m.length === path.length)) {
-          check(path);
         }
       }
-    };
-    check([]);
+    }
     // A field written whole and also key by key would overwrite itself.
     for (const a of fields) {
       for (const b of fields) {

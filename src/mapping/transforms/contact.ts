@@ -33,7 +33,7 @@ export const phone = defineTransform<z.infer<typeof PhoneArgs>>({
   output: 'string',
   apply(value, args) {
     const text = asText(value);
-    if (text === null) return fail(`phone expects text, got ${typeName(value)}`);
+    if (text === null) return fail(`expects text, got ${typeName(value)}`);
     const parsed = text.length <= MAX_PHONE_INPUT ? parsePhoneNumberFromString(text, args.defaultCountry as CountryCode) : undefined;
     if (parsed === undefined || !parsed.isPossible()) return onInvalid(args.invalid, text, 'not a phone number');
     return ok(parsed.number);
@@ -53,7 +53,7 @@ export const email = defineTransform<z.infer<typeof EmailArgs>>({
   output: 'string',
   apply(value, args) {
     const text = asText(value);
-    if (text === null) return fail(`email expects text, got ${typeName(value)}`);
+    if (text === null) return fail(`expects text, got ${typeName(value)}`);
     const normalised = text.trim().toLowerCase();
     if (normalised.length > 254 || !EMAIL_SHAPE.test(normalised)) return onInvalid(args.invalid, text, 'not an email address');
     return ok(normalised);

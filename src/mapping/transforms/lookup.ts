@@ -23,7 +23,7 @@ export const lookup = defineTransform<LookupArgs>({
   },
   apply(value, args) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      return fail(`lookup expects text or a number, got ${typeName(value)}`);
+      return fail(`expects text or a number, got ${typeName(value)}`);
     }
     const key = String(value);
     if (Object.hasOwn(args.table, key)) return ok(args.table[key]);

@@ -36,7 +36,7 @@ export const toString = defineTransform<undefined>({
   apply(value) {
     if (typeof value === 'string') return ok(value);
     if (typeof value === 'number' || typeof value === 'boolean') return ok(String(value));
-    return fail(`toString expects a number, boolean or text, got ${typeName(value)}`);
+    return fail(`expects a number, boolean or text, got ${typeName(value)}`);
   },
 });
 

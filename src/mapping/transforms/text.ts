@@ -12,7 +12,7 @@ function textTransform(name: string, summary: string, fn: (text: string) => stri
     output: 'string',
     apply(value) {
       const text = asText(value);
-      return text === null ? fail(`${name} expects text, got ${typeName(value)}`) : ok(fn(text));
+      return text === null ? fail(`expects text, got ${typeName(value)}`) : ok(fn(text));
     },
   });
 }
@@ -33,7 +33,7 @@ export const splitName = defineTransform<'first' | 'last'>({
   output: 'string',
   apply(value, part) {
     const text = asText(value);
-    if (text === null) return fail(`splitName expects text, got ${typeName(value)}`);
+    if (text === null) return fail(`expects text, got ${typeName(value)}`);
     const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
     if (part === 'first') return ok(words[0] ?? null);
     return ok(words.length > 1 ? words.slice(1).join(' ') : null);
@@ -48,12 +48,12 @@ export const join = defineTransform<string>({
   input: ['array'],
   output: 'string',
   apply(value, separator) {
-    if (!Array.isArray(value)) return fail(`join expects a list, got ${typeName(value)}`);
+    if (!Array.isArray(value)) return fail(`expects a list, got ${typeName(value)}`);
     const parts: string[] = [];
     for (const item of value) {
       if (item === null || item === undefined || item === '') continue;
       const text = asText(item);
-      if (text === null) return fail(`join expects a list of text, found ${typeName(item)}`);
+      if (text === null) return fail(`expects a list of text, found ${typeName(item)}`);
       parts.push(text);
     }
     return ok(parts.length === 0 ? null : parts.join(separator));
@@ -78,7 +78,7 @@ export const truncate = defineTransform<number | undefined>({
   },
   apply(value, max, target) {
     const text = asText(value);
-    if (text === null) return fail(`truncate expects text, got ${typeName(value)}`);
+    if (text === null) return fail(`expects text, got ${typeName(value)}`);
     const limit = max ?? target?.maxLength ?? Infinity;
     if (text.length <= limit) return ok(text);
     let cut = text.slice(0, limit);
