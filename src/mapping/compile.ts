@@ -244,6 +244,10 @@ export class MappingCompiler {
       kind = 'string';
     }
 
+    if (key === 'const' && (raw['transforms'] !== undefined || raw['statusMap'] !== undefined)) {
+      this.issue([...at, raw['transforms'] !== undefined ? 'transforms' : 'statusMap'], 'a const is written as is: write the final value instead of transforming it', true);
+    }
+
     const transforms: CompiledTransform[] = [];
     let transformsOk = true;
     if (Array.isArray(raw['transforms'])) {

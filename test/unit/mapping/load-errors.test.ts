@@ -120,6 +120,12 @@ describe('load-time checks name the file, the line and the path', () => {
     expect(issues.map((i) => i.split(': ')[0])).toEqual(['mappings/x.yaml:3', 'mappings/x.yaml:6', 'mappings/x.yaml:7', 'mappings/x.yaml:11']);
   });
 
+  it('a const with transforms', () => {
+    expect(issuesOf(`${head}  ExternalID:\n    const: x\n    transforms: [trim]\n`)).toEqual([
+      'mappings/x.yaml:6: fields.ExternalID.transforms: a const is written as is: write the final value instead of transforming it',
+    ]);
+  });
+
   it('refuses paths that would reach an object prototype', () => {
     expect(issuesOf(`${head}  Content.__proto__:\n    from: id\n`)).toEqual([
       'mappings/x.yaml:4: fields["Content.__proto__"]: "Content.__proto__" is not a target path (write a.b or a[0].b)',

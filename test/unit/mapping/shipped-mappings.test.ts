@@ -68,3 +68,13 @@ describe('shipped mappings', () => {
     expect(await readFile('mappings/mapping.schema.json', 'utf8')).toBe(mappingJsonSchema());
   });
 });
+
+describe('docs/mappings.md', () => {
+  it('its opening example is a valid mapping', async () => {
+    const { parseMapping } = await import('../../../src/mapping/index.ts');
+    const doc = await readFile('docs/mappings.md', 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const mapping = parseMapping(example, 'docs/mappings.md');
+    expect(applyMapping(mapping, { id: 'p', status: 'NEW' }, { sourceId: 'p' })).toEqual({ ok: true, body: { ExternalID: 'p', Status: 'open' } });
+  });
+});
