@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { providers } from '../providers/registry.ts';
 import type { ProviderDefinition, ProviderName } from '../providers/types.ts';
 import { FieldSpec, StatusMap, VALUE_SOURCES } from './format.ts';
-import { fieldAt, requiredKeys, type FieldInfo, type FieldKind } from './introspect.ts';
+import { fieldAt, keysAt, requiredKeys, type FieldInfo, type FieldKind } from './introspect.ts';
 import { FORBIDDEN_SEGMENTS, formatPath, parsePath, type PathSegment } from './paths.ts';
 import { compileStatusMap } from './status-map.ts';
 import { parseTemplate } from './template.ts';
@@ -38,40 +38,6 @@ function list(values: readonly string[], max = 12): string {
 
 function hasForbidden(segments: readonly PathSegment[]): boolean {
   return segments.some((s) => typeof s === 'string' && FORBIDDEN_SEGMENTS.has(s));
-}
-
-/** Keys of the object one level down, for "known: ..." hints. */
-function shapeKeys(schema: z.ZodType, parent: readonly PathSegment[]): string[] {
-  let current: z.ZodType | null = schema;
-  for (const segment of parent) {
-    current = childSchema(current, segment);
-    if (current === null) return [];
-  }
-  return objectShapeKeys(current);
-}
-
-function unwrapAll(schema: z.ZodType): { type: string; shape?: Record<string, z.ZodType>; valueType?: z.ZodType; element?: z.ZodType } {
-  let current = schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } };
-  for (let i = 0; i < 32; i++) {
-    const def = current._zod.def;
-    const inner = (def['innerType'] ?? (def.type === 'pipe' ? def['in'] : undefined)) as typeof current | undefined;
-    if (!inner) break;
-    current = inner;
-  }
-  return current._zod.def as never;
-}
-
-function childSchema(schema: z.ZodType, segment: PathSegment): z.ZodType | null {
-  const def = unwrapAll(schema);
-  if (def.type === 'object' && typeof segment === 'string') return def.shape?.[segment] ?? null;
-  if (def.type === 'record') return def.valueType ?? null;
-  if (def.type === 'array') return def.element ?? null;
-  return null;
-}
-
-function objectShapeKeys(schema: z.ZodType): string[] {
-  const def = unwrapAll(schema);
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
 /** Compatible when either side is unknown, or the kinds match (text transforms also read numbers and booleans). */
@@ -112,7 +78,7 @@ export class MappingCompiler {
     }
     if (fieldAt(this.sides.sourceSchema, segments) === null) {
       const parent = segments.slice(0, -1);
-      const known = shapeKeys(this.sides.sourceSchema, parent);
+      const known = keysAt(this.sides.sourceSchema, parent);
       const hint = known.length > 0 ? ` (known: ${list(known)})` : '';
       this.issue(at, `source field ${JSON.stringify(raw)} is not in ${this.sides.source.name}'s record schema${hint}`);
       return null;
@@ -187,7 +153,7 @@ export class MappingCompiler {
     } else {
       targetInfo = fieldAt(target.writeSchema, targetPath);
       if (targetInfo === null) {
-        const known = shapeKeys(target.writeSchema, targetPath.slice(0, -1));
+        const known = keysAt(target.writeSchema, targetPath.slice(0, -1));
         const hint = known.length > 0 ? ` (known: ${list(known)})` : '';
         this.issue(at, `target field ${JSON.stringify(targetText)} is not in ${target.name}'s write schema${hint}`, true);
         targetOk = false;

@@ -155,7 +155,14 @@ export function requiredKeys(schema: z.ZodType, segments: readonly PathSegment[]
     .map(([key]) => key);
 }
 
-/** Whether the object at `segments` is itself optional in its parent (so its own required keys bind only if used). */
-export function isObjectAt(schema: z.ZodType, segments: readonly PathSegment[]): boolean {
-  return fieldAt(schema, segments)?.kind === 'object';
+/** Every declared key of the object at `segments` (for "known: ..." hints); empty when it is not an object. */
+export function keysAt(schema: z.ZodType, segments: readonly PathSegment[]): string[] {
+  let current: z.ZodType = schema;
+  for (const segment of segments) {
+    const next = step(current, segment);
+    if (next === null || next === 'any') return [];
+    current = next;
+  }
+  const def = defOf(unwrap(current).core);
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
