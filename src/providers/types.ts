@@ -84,8 +84,11 @@ export interface Connector {
   create?(body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
   update?(id: string, body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
   delete?(id: string, options?: CallOptions): Promise<void>;
-  /** Looks a record up before creating it; returns the target id or null. */
-  findExisting?(query: Partial<Record<SearchKey, string>>, options?: CallOptions): Promise<string | null>;
+  /**
+   * Looks up the record a write body describes (by the fields in `capabilities.searchBy`), before creating it, so
+   * that a create retried after a crash finds the record the first attempt made. Returns the target id or null.
+   */
+  findExisting?(body: Record<string, unknown>, options?: CallOptions): Promise<string | null>;
   writeStatus?(jobId: string, options?: CallOptions): Promise<WriteStatus>;
   retryWrite?(jobId: string, options?: CallOptions): Promise<{ jobId: string }>;
   rateLimitState?(): RateLimitState | null;

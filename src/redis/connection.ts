@@ -4,12 +4,22 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 type RedisOptions = Omit<IORedisOptions, 'replyMapping'>;
 
 /**
+ * ioredis emits connection errors as events; with no listener Node prints each one ("Unhandled error event") on
+ * every reconnect attempt. Commands still fail on their own, and readiness probes report Redis down, so the event
+ * itself needs only a quiet listener.
+ */
+function quiet(redis: Redis): Redis {
+  redis.on('error', () => {});
+  return redis;
+}
+
+/**
  * Worker connections block (BRPOPLPUSH-style waits), so ioredis must never give up on a command:
  * `maxRetriesPerRequest: null` is what BullMQ requires for them.
  */
 export function workerConnection(url: string, extra: RedisOptions = {}): Redis {
   const options: RedisOptions = { maxRetriesPerRequest: null, ...extra };
-  return new Redis(url, options);
+  return quiet(new Redis(url, options));
 }
 
 /**
@@ -18,11 +28,11 @@ export function workerConnection(url: string, extra: RedisOptions = {}): Redis {
  */
 export function producerConnection(url: string, extra: RedisOptions = {}): Redis {
   const options: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, ...extra };
-  return new Redis(url, options);
+  return quiet(new Redis(url, options));
 }
 
 /** A plain connection for our own keys (crosswalk, fingerprints, ledger). */
 export function dataConnection(url: string, extra: RedisOptions = {}): Redis {
   const options: RedisOptions = { maxRetriesPerRequest: 3, ...extra };
-  return new Redis(url, options);
+  return quiet(new Redis(url, options));
 }

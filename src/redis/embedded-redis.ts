@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,8 +11,10 @@ export interface EmbeddedRedis {
 }
 
 export interface EmbeddedRedisOptions {
-  /** Data directory (AOF lives here). @default '.data/redis' */
+  /** Data directory (AOF lives here, so a restart on the same directory finds its queues again). @default '.data/redis' */
   dataDir?: string;
+  /** Start from an empty directory (the sandbox: its simulators' data does not outlive the process either). */
+  fresh?: boolean;
   /** Called with what the helper does, for the log. */
   log?: (message: string) => void;
 }
@@ -74,6 +76,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
   ensureRedisServer(log);
   const port = await freePort();
   const dataDir = path.resolve(options.dataDir ?? '.data/redis');
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     'redis-server',
@@ -82,8 +85,6 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
       '--bind', '127.0.0.1',
       '--dir', dataDir,
       '--appendonly', 'yes',
-      '--appendfilename', `appendonly-${port}.aof`,
-      '--appenddirname', `aof-${port}`,
       '--save', '',
       '--maxmemory-policy', 'noeviction',
       '--protected-mode', 'yes',

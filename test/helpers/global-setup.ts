@@ -16,7 +16,7 @@ export default async function setup(project: TestProject) {
     project.provide('redisUrl', process.env['REDIS_URL']);
     return;
   }
-  const redis = await startEmbeddedRedis({ dataDir: '.data/test-redis' });
+  const redis = await startEmbeddedRedis({ dataDir: '.data/test-redis', fresh: true });
   project.provide('redisUrl', redis.url);
   return async () => {
     await redis.stop();

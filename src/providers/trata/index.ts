@@ -92,10 +92,12 @@ export class TrataConnector implements Connector {
     await this.client.delete(id, options);
   }
 
-  async findExisting(query: { email?: string }, options: { signal?: AbortSignal | undefined } = {}): Promise<string | null> {
-    if (!query.email) return null;
-    const found = await this.client.list({ search_by: 'email', search_value: query.email, limit: 2 }, options);
-    return found[0]?.id ?? null;
+  /** By email (*assumed*: `search_by=email` matches a substring, so the answer is filtered to exact matches). */
+  async findExisting(body: Record<string, unknown>, options: { signal?: AbortSignal | undefined } = {}): Promise<string | null> {
+    const email = body['email'];
+    if (typeof email !== 'string' || email === '') return null;
+    const found = await this.client.list({ search_by: 'email', search_value: email, limit: 20 }, options);
+    return found.find((p) => p.email?.toLowerCase() === email.toLowerCase())?.id ?? null;
   }
 }
 

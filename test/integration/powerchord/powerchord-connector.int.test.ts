@@ -37,14 +37,14 @@ describe('PowerChord connector against the simulator', () => {
   it('creates on the leads host with a lower-case body, then sets ExternalID with a capitalised PATCH', async () => {
     const result = await connect(us, 'us').create({ Status: 'contacted', ExternalID: 'pro.1.ABC', Content: { name: 'Mr Test', email: 'test@testing.com' } });
     expect(result.kind).toBe('done');
-    const lead = us.store.get(result.targetId)!;
+    const lead = us.store.get(result.targetId!)!;
     expect(lead).toMatchObject({ Status: 'contacted', ExternalID: 'pro.1.ABC', Content: { name: 'Mr Test', email: 'test@testing.com' }, DisplayName: 'Mr Test' });
     expect(us.calls.all()).toEqual({ 'POST /v1/:trunkID': 1, 'PATCH /v3/lead/:leadID': 1 });
   });
 
   it('merges Content key by key on update', async () => {
     const connector = connect(us, 'us');
-    const { targetId } = await connector.create({ Content: { name: 'John Smith', phone: '8675309' } });
+    const targetId = (await connector.create({ Content: { name: 'John Smith', phone: '8675309' } })).targetId!;
     await connector.update(targetId, { Status: 'inProgress', Content: { email: 'qatesting@pc.com', phone: '5550100' } });
     expect(us.store.get(targetId)).toMatchObject({
       Status: 'inProgress',
@@ -60,7 +60,7 @@ describe('PowerChord connector against the simulator', () => {
 
   it('rejects a status outside the documented keys, naming the field', async () => {
     const connector = connect(us, 'us');
-    const { targetId } = await connector.create({ Content: {} });
+    const targetId = (await connector.create({ Content: {} })).targetId!;
     const error = await connector.client.updateLead(targetId, { Status: 'won' as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderValidationError);
     expect((error as ProviderValidationError).fields).toEqual(['Status']);

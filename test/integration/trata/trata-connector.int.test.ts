@@ -113,7 +113,7 @@ describe('Trata connector against the simulator', () => {
 
   it('finds an existing prospect by email before a create', async () => {
     const [record] = sim.store.seed(1);
-    expect(await connector.findExisting({ email: record!.email! })).toBe(record!.id);
-    expect(await connector.findExisting({ email: 'nobody@example.com' })).toBeNull();
+    expect(await connector.findExisting({ status: 'NEW', email: record!.email! })).toBe(record!.id);
+    expect(await connector.findExisting({ status: 'NEW', email: 'nobody@example.com' })).toBeNull();
   });
 });

@@ -1,0 +1,124 @@
+import type { Redis } from 'ioredis';
+import { connectionsFromEnv } from '../config/connections.ts';
+import type { Env } from '../config/env.ts';
+import { FileInvalidError } from '../errors.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/types.ts';
+import { dataConnection, producerConnection, workerConnection } from '../redis/connection.ts';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
+import { SyncEngine } from '../sync/engine.ts';
+import { loadDefinitions, type Definitions } from './definitions.ts';
+import { startSandbox, type Sandbox } from './sandbox.ts';
+
+export interface RuntimeOptions {
+  env: Env;
+  /** Simulate every provider that has no token configured (`npm start`). */
+  sandbox: boolean;
+  /** Run this process's workers. */
+  workers: boolean;
+  /** Install the job schedulers of the enabled syncs. */
+  schedule: boolean;
+  /** Enqueue one run of every enabled sync at start. */
+  runNow: boolean;
+  logger?: Logger;
+}
+
+export interface Runtime {
+  logger: Logger;
+  engine: SyncEngine;
+  definitions: Definitions;
+  redisUrl: string;
+  redis: Redis;
+  producer: Redis;
+  sandbox: Sandbox | null;
+  /** Graceful: stop taking jobs, let active ones finish (bounded), close Redis, stop what we started. */
+  shutdown(): Promise<void>;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+
+  const definitions = await loadDefinitions({ mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR });
+  if (definitions.issues.length > 0) throw new FileInvalidError(definitions.issues);
+
+  const connections = connectionsFromEnv(env);
+  let sandbox: Sandbox | null = null;
+  const missing = PROVIDER_NAMES.filter((p) => !connections.has(p));
+  if (options.sandbox && missing.length > 0) {
+    sandbox = await startSandbox({ providers: missing, timeoutMs: env.PROVIDER_TIMEOUT_MS });
+    for (const [name, connection] of sandbox.connections) connections.set(name, connection);
+    for (const [provider, sim] of sandbox.simulators) logger.info({ provider, url: sim.url }, `${provider} simulator listening (no ${provider.toUpperCase()}_TOKEN set)`);
+  }
+
+  let embedded: EmbeddedRedis | null = null;
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    // With simulated providers the data lives only as long as this process; so does the sandbox's Redis.
+    embedded = await startEmbeddedRedis({ dataDir: `${env.DATA_DIR}/${sandbox ? 'sandbox-redis' : 'redis'}`, fresh: sandbox !== null, log: (m) => logger.info(m) });
+    redisUrl = embedded.url;
+  }
+
+  const redis = dataConnection(redisUrl);
+  const producer = producerConnection(redisUrl);
+  const engine = new SyncEngine({
+    redis,
+    producer,
+    workerConnection: () => workerConnection(redisUrl),
+    prefix: env.QUEUE_PREFIX,
+    syncs: definitions.syncs,
+    connections,
+    logger,
+    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS },
+  });
+
+  const usable = [...definitions.syncs.values()].filter((sync) => {
+    const needed = [sync.source.connection, ...sync.targets.map((t) => t.connection)];
+    const absent = needed.filter((name) => !connections.has(name));
+    if (absent.length > 0) logger.warn({ sync: sync.name, absent }, `sync ${sync.name} has no connection for ${absent.join(', ')}: it will not run`);
+    return sync.enabled && absent.length === 0;
+  });
+
+  if (options.workers) {
+    engine.startWorkers({ pushConcurrency: env.PUSH_CONCURRENCY, limits: pushLimits(connections.has('propexo')) });
+    logger.info({ redis: redact(redisUrl), prefix: env.QUEUE_PREFIX }, 'workers started');
+  }
+  if (options.schedule) {
+    const { scheduled, removed } = await engine.syncSchedules();
+    logger.info({ scheduled, removed }, 'schedules in place');
+  }
+  if (options.runNow) {
+    // An `every` schedule fires its first run as it is installed; only the others need a run now.
+    const scheduledNow = options.schedule ? (s: (typeof usable)[number]) => s.schedule !== null && 'every' in s.schedule : () => false;
+    for (const sync of usable.filter((s) => !scheduledNow(s))) {
+      const runId = await engine.enqueueRun(sync.name, { trigger: 'start' });
+      logger.info({ sync: sync.name, runId }, 'run enqueued');
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: finishing active jobs');
+      await engine.close(env.SHUTDOWN_TIMEOUT_S * 1_000);
+      await Promise.all([redis.quit(), producer.quit()].map((p) => p.catch(() => undefined)));
+      await sandbox?.close();
+      await embedded?.stop();
+      logger.info('stopped');
+    })());
+
+  return { logger, engine, definitions, redisUrl, redis, producer, sandbox, shutdown };
+}
+
+/**
+ * Job-rate limits per provider queue, global across every worker process. Propexo's budget is 150 requests a
+ * minute; one push job makes up to a batch of calls plus confirmations, so its queue is held well under that and
+ * the connector's own header-driven slowdown does the rest.
+ */
+function pushLimits(hasPropexo: boolean): Partial<Record<ProviderName, { max: number; durationMs: number }>> {
+  return hasPropexo ? {} : {};
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//[redacted]@');
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * crm-bridge's command line. `start` is the all-in-one sandbox (`npm start`); `worker` is what production runs;
+ * `check` and `preview` let an operator trust a mapping before it runs; `simulate` serves the provider simulators.
+ */
+import { parseArgs } from 'node:util';
+import { startRuntime, type Runtime } from './bootstrap/runtime.ts';
+import { startSandbox } from './bootstrap/sandbox.ts';
+import { loadDefinitions } from './bootstrap/definitions.ts';
+import { parseEnv, type Env } from './config/env.ts';
+import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
+import { runCheckCommand, runPreviewCommand } from './mapping/index.ts';
+import { PROVIDER_NAMES, type ProviderName } from './providers/types.ts';
+
+const USAGE = `usage: crm-bridge <command> [options]
+
+  start                       sandbox: private Redis, simulators for providers without tokens, workers,
+                              schedules and one immediate run of every enabled sync
+  worker                      workers and schedules against REDIS_URL and the configured providers
+  check                       validate every file in jobs/ and mappings/ (exit 1 with all errors)
+  preview <mapping> <record.json | -> [--explain]
+                              map one source record and print the target body (exit 1 on record errors)
+  simulate <provider | all> [--port N] [--records N]
+                              serve provider simulators until stopped; prints each base URL and token
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return serve({ sandbox: true, runNow: true });
+    case 'worker':
+      return serve({ sandbox: false, runNow: false });
+    case 'check':
+      return check();
+    case 'preview':
+      return runPreviewCommand(rest, {
+        readStdin: async () => {
+          let text = '';
+          for await (const chunk of process.stdin) text += chunk;
+          return text;
+        },
+        out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+        err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+      });
+    case 'simulate':
+      return simulate(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n${USAGE}`);
+      return 1;
+  }
+}
+
+function env(): Env {
+  return parseEnv(process.env);
+}
+
+async function serve(options: { sandbox: boolean; runNow: boolean }): Promise<number> {
+  const runtime: Runtime = await startRuntime({ env: env(), sandbox: options.sandbox, workers: true, schedule: true, runNow: options.runNow });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      runtime.logger.info({ signal }, 'signal received');
+      void runtime.shutdown().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+async function check(): Promise<number> {
+  const config = env();
+  const { issues } = await loadDefinitions({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR });
+  // The mapping command prints the mapping issues itself; the jobs' own issues are handed to it.
+  const jobIssues = issues.filter((issue) => !issue.file.startsWith(config.MAPPINGS_DIR));
+  return runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, extraIssues: jobIssues, out: (line) => process.stdout.write(`${line}\n`) });
+}
+
+async function simulate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, records: { type: 'string' } } });
+  const which = positionals[0] ?? 'all';
+  const providers: ProviderName[] = which === 'all' ? [...PROVIDER_NAMES] : PROVIDER_NAMES.filter((p) => p === which);
+  if (providers.length === 0) {
+    process.stderr.write(`unknown provider "${which}" (one of: ${PROVIDER_NAMES.join(', ')}, all)\n`);
+    return 1;
+  }
+  const sandbox = await startSandbox({
+    providers,
+    ...(values.records ? { records: Number(values.records) } : {}),
+    ...(values.port ? { basePort: Number(values.port) } : {}),
+  });
+  for (const [provider, connection] of sandbox.connections) {
+    process.stdout.write(`${provider.padEnd(11)} ${connection.baseUrl}  token: ${connection.token}\n`);
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await sandbox.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof FileInvalidError) process.stderr.write(`${error.issues.map(formatFileIssue).join('\n')}\n`);
+    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/types.ts';
+
+/** The sync queue: runs start here, and every source page is one job here. */
+export const SYNC_QUEUE = 'sync';
+/** One push queue per target provider, each with its own concurrency and rate limit. */
+export const pushQueueName = (provider: ProviderName) => `push-${provider}`;
+export const PUSH_QUEUES = PROVIDER_NAMES.map(pushQueueName);
+
+const Cursor = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable();
+
+/** At most this many records travel inline in one run job (they sit in Redis as job data). */
+export const MAX_INLINE_RECORDS = 100;
+
+/** A source record handed to us directly, in the source provider's own shape. */
+export const InlineRecord = z.object({
+  id: z.string().min(1),
+  updatedAt: z.string().nullable().default(null),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** `sync/run`: start a run of one sync. The job's id is the run id (the API's job_id). */
+export const RunJob = z.object({
+  sync: z.string().min(1),
+  /** Scan the source from the start instead of from the saved cursor. */
+  full: z.boolean().default(false),
+  trigger: z.enum(['schedule', 'api', 'cli', 'start', 'retry', 'webhook']).default('api'),
+  /** Only these source ids (a retry of failed records, a webhook's changed record). */
+  sourceIds: z.array(z.string().min(1)).max(1000).optional(),
+  /** Source records given inline (`POST /v1/records`), pushed through the sync's mappings as they are. */
+  records: z.array(InlineRecord).max(MAX_INLINE_RECORDS).optional(),
+});
+export type RunJob = z.infer<typeof RunJob>;
+
+/** `sync/page`: pull one page from `cursor`, map, diff, enqueue pushes, then enqueue the next page. */
+export const PageJob = z.object({
+  sync: z.string().min(1),
+  runId: z.string().min(1),
+  page: z.number().int().min(0),
+  cursor: Cursor,
+  /** Read these records by id instead of listing (retries of failed records, webhooks). */
+  sourceIds: z.array(z.string().min(1)).max(1000).optional(),
+  /** Use these records as the page instead of reading the source. */
+  records: z.array(InlineRecord).max(MAX_INLINE_RECORDS).optional(),
+  /** This page re-reads the sync's failed records at the end of a run. */
+  retryPhase: z.boolean().optional(),
+});
+export type PageJob = z.infer<typeof PageJob>;
+
+/** One record to write, already mapped and validated. `previous` is what was last sent (for diff and ranks). */
+export const PushRecord = z.object({
+  sourceId: z.string().min(1),
+  body: z.record(z.string(), z.unknown()),
+  /** Canonical JSON of `body`: what the target holds once this write succeeds. */
+  fingerprint: z.string(),
+  /** Set once an async write (Propexo) was accepted: the provider's job id to confirm. */
+  pendingJobId: z.string().optional(),
+  pendingOp: z.enum(['create', 'update']).optional(),
+  /** A transient failure was seen on this record; kept so the last attempt can report it. */
+  lastError: z.string().optional(),
+});
+export type PushRecord = z.infer<typeof PushRecord>;
+
+/** `push-<provider>/push`: write a small batch of records to one target; outcomes are per record. */
+export const PushJob = z.object({
+  sync: z.string().min(1),
+  runId: z.string().min(1),
+  target: z.string().min(1),
+  records: z.array(PushRecord).min(1).max(1000),
+  /** When an async confirmation gives up (ms since epoch). */
+  confirmDeadline: z.number().optional(),
+  confirmPolls: z.number().int().min(0).default(0),
+});
+export type PushJob = z.infer<typeof PushJob>;
+
+export const JOB_CONTRACTS = {
+  [SYNC_QUEUE]: { run: RunJob, page: PageJob },
+  push: { push: PushJob },
+} as const;

@@ -1,0 +1,79 @@
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * Retention: completed jobs are kept a day (and at most 1000), failed ones a week (at most 5000), event streams
+ * 2000 entries. With schedules running for days, Redis memory stays flat.
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  attempts: 8,
+  // Exponential with jitter: a provider outage is not hammered by every job in lock-step.
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+};
+
+export interface QueueFactoryOptions {
+  /** Hash-tagged prefix (`{crm-bridge}`), so every key of every queue sits in one Redis Cluster slot. */
+  prefix: string;
+  /** Producer connection: fails fast when Redis is down. */
+  producer: Redis;
+  /** Worker connection factory: `maxRetriesPerRequest: null`. */
+  workerConnection: () => Redis;
+}
+
+export class QueueFactory {
+  readonly #options: QueueFactoryOptions;
+  readonly #queues = new Map<string, Queue>();
+  readonly #workers: Worker[] = [];
+
+  constructor(options: QueueFactoryOptions) {
+    this.#options = options;
+  }
+
+  get prefix(): string {
+    return this.#options.prefix;
+  }
+
+  queue(name: string): Queue {
+    let queue = this.#queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.#options.producer,
+        prefix: this.#options.prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        streams: { events: { maxLen: 2_000 } },
+      });
+      this.#queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  worker(name: string, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
+    const worker = new Worker(name, processor, {
+      connection: this.#options.workerConnection(),
+      prefix: this.#options.prefix,
+      concurrency: 1,
+      // A stalled job (its worker was killed) is picked up again after this many ms.
+      stalledInterval: 15_000,
+      maxStalledCount: 3,
+      ...options,
+    });
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  get workers(): readonly Worker[] {
+    return this.#workers;
+  }
+
+  /** Stops taking jobs, waits up to `timeoutMs` for active ones, then closes everything. */
+  async close(timeoutMs = 8_000): Promise<void> {
+    const graceful = Promise.all(this.#workers.map((w) => w.close()));
+    const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(r, timeoutMs, true).unref())]);
+    // Past the deadline, force-close: the active jobs' locks expire and another worker picks them up.
+    if (timedOut) await Promise.all(this.#workers.map((w) => w.close(true)));
+    await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    await Promise.all(this.#workers.map((w) => w.disconnect()));
+  }
+}

@@ -1,0 +1,32 @@
+import { ConfigError } from '../errors.ts';
+import { providers } from '../providers/registry.ts';
+import type { ConnectionConfig, Connector } from '../providers/types.ts';
+
+/** One connector per configured connection, made on first use and shared by every job in the process. */
+export class ConnectorPool {
+  readonly #configs: ReadonlyMap<string, ConnectionConfig>;
+  readonly #connectors = new Map<string, Connector>();
+
+  constructor(configs: ReadonlyMap<string, ConnectionConfig>) {
+    this.#configs = configs;
+  }
+
+  has(name: string): boolean {
+    return this.#configs.has(name);
+  }
+
+  names(): string[] {
+    return [...this.#configs.keys()];
+  }
+
+  get(name: string): Connector {
+    let connector = this.#connectors.get(name);
+    if (!connector) {
+      const config = this.#configs.get(name);
+      if (!config) throw new ConfigError([`no connection named "${name}" is configured (set its token in the environment)`]);
+      connector = providers[config.provider].connect(config);
+      this.#connectors.set(name, connector);
+    }
+    return connector;
+  }
+}

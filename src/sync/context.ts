@@ -1,0 +1,68 @@
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { JobDataInvalidError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { QueueFactory } from '../queues/factory.ts';
+import type { ConnectorPool } from './connectors.ts';
+import type { SyncDefinition } from './definition.ts';
+import type { SyncKeys } from './keys.ts';
+import type { RunLedger } from './ledger.ts';
+
+export interface EngineSettings {
+  /** Records per source page, unless the sync sets its own. */
+  pageSize: number;
+  /** Records per push job. */
+  batchSize: number;
+  /** Incremental pulls step back this far from the last high-water mark. */
+  lookbackMs: number;
+  /** First delay between write-status polls; doubles up to 30 s. */
+  confirmPollMs: number;
+  /** An async write not confirmed by then is reported as failed. */
+  confirmTimeoutMs: number;
+  /** How long a run waits before trying again while another run of the same sync is active. */
+  activeRunRetryMs: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  pageSize: 500,
+  batchSize: 25,
+  lookbackMs: 60_000,
+  confirmPollMs: 1_000,
+  confirmTimeoutMs: 10 * 60_000,
+  activeRunRetryMs: 5_000,
+};
+
+/** Everything a processor needs, made once per process. */
+export interface SyncContext {
+  redis: Redis;
+  keys: SyncKeys;
+  ledger: RunLedger;
+  queues: QueueFactory;
+  syncs: ReadonlyMap<string, SyncDefinition>;
+  connectors: ConnectorPool;
+  logger: Logger;
+  settings: EngineSettings;
+}
+
+/** `job.data` may come from an older deploy or a hand-made job: parse it, and never retry a bad one. */
+export function parseJobData<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new UnrecoverableError(new JobDataInvalidError(job.queueName, job.name, detail).message);
+  }
+  return parsed.data;
+}
+
+export function getSync(ctx: SyncContext, name: string): SyncDefinition {
+  const sync = ctx.syncs.get(name);
+  if (!sync) throw new UnrecoverableError(`no sync named "${name}" is loaded (is jobs/${name}.yaml there and valid?)`);
+  return sync;
+}
+
+/** BullMQ custom job ids may not contain ':' (scheduled run ids do), so derived ids swap it out. */
+export function childJobId(runId: string, suffix: string): string {
+  return `${runId.replaceAll(':', '_')}.${suffix}`;
+}

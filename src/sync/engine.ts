@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
+import { RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
+import { QueueFactory } from '../queues/factory.ts';
+import { ConnectorPool } from './connectors.ts';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from './context.ts';
+import type { SyncDefinition } from './definition.ts';
+import { syncKeys } from './keys.ts';
+import { RunLedger } from './ledger.ts';
+import { processPage } from './page-processor.ts';
+import { processPush } from './push-processor.ts';
+import { processRun } from './run-processor.ts';
+
+export interface EngineOptions {
+  /** Our own keys (ledger, crosswalk, diff). */
+  redis: Redis;
+  /** Producer connection for queues: fails fast when Redis is down. */
+  producer: Redis;
+  workerConnection: () => Redis;
+  prefix: string;
+  syncs: ReadonlyMap<string, SyncDefinition>;
+  connections: ReadonlyMap<string, ConnectionConfig>;
+  logger: Logger;
+  settings?: Partial<EngineSettings>;
+}
+
+export interface WorkerOptions {
+  /** Page jobs run at once in this process. @default 2 */
+  syncConcurrency?: number;
+  /** Push jobs run at once per provider queue in this process. @default 8 */
+  pushConcurrency?: number;
+  /** A global (all processes) job-rate limit per provider queue. */
+  limits?: Partial<Record<ProviderName, { max: number; durationMs: number }>>;
+}
+
+/** The sync engine of one process: queues, processors and the run ledger around one Redis. */
+export class SyncEngine {
+  readonly ctx: SyncContext;
+  readonly queues: QueueFactory;
+
+  constructor(options: EngineOptions) {
+    this.queues = new QueueFactory({ prefix: options.prefix, producer: options.producer, workerConnection: options.workerConnection });
+    const keys = syncKeys(options.prefix);
+    this.ctx = {
+      redis: options.redis,
+      keys,
+      ledger: new RunLedger(options.redis, keys),
+      queues: this.queues,
+      syncs: options.syncs,
+      connectors: new ConnectorPool(options.connections),
+      logger: options.logger,
+      settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
+    };
+  }
+
+  /** Starts this process's workers: the sync queue and one push queue per provider. */
+  startWorkers(options: WorkerOptions = {}): Worker[] {
+    const { ctx } = this;
+    const sync = this.queues.worker(
+      SYNC_QUEUE,
+      async (job: Job, token?: string, signal?: AbortSignal) => (job.name === 'run' ? processRun(ctx, job, token) : processPage(ctx, job, signal)),
+      { concurrency: options.syncConcurrency ?? 2 },
+    );
+    const workers = [sync];
+    for (const provider of PROVIDER_NAMES) {
+      const limit = options.limits?.[provider];
+      workers.push(
+        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal), {
+          concurrency: options.pushConcurrency ?? 8,
+          ...(limit ? { limiter: { max: limit.max, duration: limit.durationMs } } : {}),
+        }),
+      );
+    }
+    for (const worker of workers) {
+      worker.on('failed', (job, error) => {
+        ctx.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job attempt failed');
+        // A page that failed for good ends its run: nothing after it would ever be read.
+        if (job && job.name === 'page' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+          const runId = (job.data as { runId?: string }).runId;
+          if (runId) void this.#failRun(runId, (job.data as { sync: string }).sync, error.message);
+        }
+      });
+      worker.on('error', (error) => ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
+    }
+    return workers;
+  }
+
+  async #failRun(runId: string, sync: string, reason: string): Promise<void> {
+    if (await this.ctx.ledger.fail(runId, `reading the source failed: ${reason}`)) {
+      await this.ctx.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.ctx.keys.activeRun(sync), runId);
+      this.ctx.logger.error({ sync, runId, reason }, 'run failed');
+    }
+  }
+
+  /**
+   * One BullMQ job scheduler per enabled sync with a schedule; schedulers of syncs that were removed or disabled
+   * are removed. Upserts are idempotent, so several processes starting at once make no duplicates.
+   */
+  async syncSchedules(): Promise<{ scheduled: string[]; removed: string[] }> {
+    const queue = this.queues.queue(SYNC_QUEUE);
+    const scheduled: string[] = [];
+    for (const sync of this.ctx.syncs.values()) {
+      if (!sync.enabled || !sync.schedule) continue;
+      const repeat = 'every' in sync.schedule ? { every: sync.schedule.every } : { pattern: sync.schedule.cron, tz: sync.schedule.tz };
+      await queue.upsertJobScheduler(sync.name, repeat, { name: 'run', data: RunJob.parse({ sync: sync.name, trigger: 'schedule' }) });
+      scheduled.push(sync.name);
+    }
+    const removed: string[] = [];
+    for (const scheduler of await queue.getJobSchedulers()) {
+      if (!scheduled.includes(scheduler.key)) {
+        await queue.removeJobScheduler(scheduler.key);
+        removed.push(scheduler.key);
+      }
+    }
+    return { scheduled, removed };
+  }
+
+  /** Enqueues a run; answers its id at once. `jobId` makes the enqueue idempotent. */
+  async enqueueRun(
+    sync: string,
+    options: { full?: boolean; trigger?: RunJob['trigger']; sourceIds?: string[]; records?: RunJob['records']; jobId?: string } = {},
+  ): Promise<string> {
+    const data = RunJob.parse({
+      sync,
+      full: options.full ?? false,
+      trigger: options.trigger ?? 'api',
+      ...(options.sourceIds ? { sourceIds: options.sourceIds } : {}),
+      ...(options.records ? { records: options.records } : {}),
+    });
+    const job = await this.queues.queue(SYNC_QUEUE).add('run', data, { jobId: options.jobId ?? `run-${randomUUID()}` });
+    return job.id ?? '';
+  }
+
+  /** Starts a run that re-reads the sync's failed records (up to 1000); null when there are none. */
+  async retryFailed(sync: string, options: { jobId?: string } = {}): Promise<string | null> {
+    const ids = (await this.ctx.redis.hkeys(this.ctx.keys.failed(sync))).slice(0, 1000);
+    if (ids.length === 0) return null;
+    // A human asked for these: an "outcome unknown" hold is lifted, and the push looks before it creates.
+    return this.enqueueRun(sync, { trigger: 'retry', sourceIds: ids, ...(options.jobId ? { jobId: options.jobId } : {}) });
+  }
+
+  /**
+   * Wakes the parked push job confirming a provider's async write, so it reads write-status now instead of at its
+   * next poll (a webhook told us the write ended). Returns false when no job is waiting on that write.
+   */
+  async promotePendingWrite(writeJobId: string): Promise<boolean> {
+    const ref = await this.ctx.redis.get(this.ctx.keys.pendingWrite(writeJobId));
+    if (!ref) return false;
+    const [queueName, jobId] = ref.split('|');
+    const job = queueName && jobId ? await this.queues.queue(queueName).getJob(jobId) : undefined;
+    if (!job || !(await job.isDelayed())) return false;
+    await job.promote();
+    return true;
+  }
+
+  /** The sync definitions this process loaded. */
+  get syncs(): ReadonlyMap<string, SyncDefinition> {
+    return this.ctx.syncs;
+  }
+
+  get ledger() {
+    return this.ctx.ledger;
+  }
+
+  async close(timeoutMs?: number): Promise<void> {
+    await this.queues.close(timeoutMs);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Every Redis key crm-bridge keeps besides BullMQ's own, in one place. They share the queue prefix (with its hash
+ * tag), so on a Redis Cluster a MULTI or a script touching several of them stays in one slot.
+ */
+export function syncKeys(prefix: string) {
+  const k = (...parts: string[]) => [prefix, 'cb', ...parts].join(':');
+  return {
+    run: (runId: string) => k('run', runId),
+    runErrors: (runId: string) => k('run', runId, 'errors'),
+    runPages: (runId: string) => k('run', runId, 'pages'),
+    runBatches: (runId: string) => k('run', runId, 'batches'),
+    syncRuns: (sync: string) => k('sync', sync, 'runs'),
+    syncErrors: (sync: string) => k('sync', sync, 'errors'),
+    cursor: (sync: string) => k('sync', sync, 'cursor'),
+    activeRun: (sync: string) => k('sync', sync, 'active'),
+    /** sourceId → JSON of the record's last error, for retries. */
+    failed: (sync: string) => k('sync', sync, 'failed'),
+    /** sourceId → canonical JSON of the body last sent to this target (the diff, and "previous" for ranks). */
+    sent: (sync: string, target: string) => k('sent', sync, target),
+    /** sourceId → target id. Shared by every sync between the same two connections. */
+    crosswalk: (sourceConnection: string, targetConnection: string) => k('xw', sourceConnection, targetConnection),
+    /** sourceId → run id: a create was started and its outcome is not known yet. */
+    intent: (sourceConnection: string, targetConnection: string) => k('intent', sourceConnection, targetConnection),
+    /** target id → updatedAt the provider answered our write with: lets a later pull recognise our own echo. */
+    echo: (connection: string) => k('echo', connection),
+    idempotency: (key: string) => k('idem', key),
+    /** A provider's async write job id → `queue|pushJobId` of the parked push job confirming it. */
+    pendingWrite: (writeJobId: string) => k('pw', writeJobId),
+  };
+}
+export type SyncKeys = ReturnType<typeof syncKeys>;

@@ -1,0 +1,211 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { SyncKeys } from './keys.ts';
+
+export const RUN_STATUSES = ['PENDING', 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILURE'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const COUNTERS = ['pulled', 'unchanged', 'created', 'updated', 'rejected', 'failed'] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+/** A record-level error: which record, which target, which field, why. */
+export const RecordErrorEntry = z.object({
+  sourceId: z.string(),
+  target: z.string(),
+  path: z.string(),
+  reason: z.string(),
+  value: z.unknown().optional(),
+  code: z.string().optional(),
+  at: z.string(),
+});
+export type RecordErrorEntry = z.infer<typeof RecordErrorEntry>;
+
+export interface RunSummary {
+  runId: string;
+  sync: string;
+  trigger: string;
+  full: boolean;
+  status: RunStatus;
+  counts: Counts;
+  pendingBatches: number;
+  pullDone: boolean;
+  reason: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** Errors kept per run and per sync: enough to act on, bounded so Redis stays flat. */
+export const MAX_ERRORS_PER_RUN = 1_000;
+export const MAX_ERRORS_PER_SYNC = 5_000;
+export const MAX_RUNS_PER_SYNC = 500;
+/** Run ledgers live a week after they are written. */
+const RUN_TTL_S = 7 * 24 * 3600;
+
+// Decides a finished run's status from its counts, once: PENDING → SUCCESS | PARTIAL_SUCCESS | FAILURE.
+const FINALIZE = `
+local run = KEYS[1]
+if redis.call('HGET', run, 'status') ~= 'PENDING' then return 0 end
+if redis.call('HGET', run, 'pullDone') ~= '1' then return 0 end
+if tonumber(redis.call('HGET', run, 'pendingBatches') or '0') > 0 then return 0 end
+local bad = tonumber(redis.call('HGET', run, 'failed') or '0') + tonumber(redis.call('HGET', run, 'rejected') or '0')
+local good = tonumber(redis.call('HGET', run, 'created') or '0') + tonumber(redis.call('HGET', run, 'updated') or '0') + tonumber(redis.call('HGET', run, 'unchanged') or '0')
+local status = 'SUCCESS'
+if bad > 0 then status = (good > 0) and 'PARTIAL_SUCCESS' or 'FAILURE' end
+redis.call('HSET', run, 'status', status, 'finishedAt', ARGV[1])
+return 1
+`;
+
+/** Records a page once (a retried page job counts nothing twice), then tries to finish the run. */
+const RECORD_PAGE = `
+local run, pages, errors, syncErrors = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+if redis.call('HSETNX', pages, ARGV[1], '1') == 0 then return -1 end
+redis.call('EXPIRE', pages, ${RUN_TTL_S})
+redis.call('HINCRBY', run, 'pulled', ARGV[2])
+redis.call('HINCRBY', run, 'unchanged', ARGV[3])
+redis.call('HINCRBY', run, 'rejected', ARGV[4])
+redis.call('HINCRBY', run, 'pendingBatches', ARGV[5])
+if ARGV[6] == '1' then redis.call('HSET', run, 'pullDone', '1') end
+for i = 8, #ARGV do
+  redis.call('RPUSH', errors, ARGV[i])
+  redis.call('LPUSH', syncErrors, ARGV[i])
+end
+redis.call('LTRIM', errors, 0, ${MAX_ERRORS_PER_RUN - 1})
+redis.call('LTRIM', syncErrors, 0, ${MAX_ERRORS_PER_SYNC - 1})
+redis.call('EXPIRE', errors, ${RUN_TTL_S})
+${FINALIZE.replace('local run = KEYS[1]', '').replaceAll('ARGV[1]', 'ARGV[7]')}
+`;
+
+/** Closes one push batch once, adds its per-record outcomes, then tries to finish the run. */
+const FINISH_BATCH = `
+local run, batches = KEYS[1], KEYS[2]
+if redis.call('HSETNX', batches, ARGV[1], '1') == 0 then return -1 end
+redis.call('EXPIRE', batches, ${RUN_TTL_S})
+redis.call('HINCRBY', run, 'pendingBatches', -1)
+${FINALIZE.replace('local run = KEYS[1]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
+`;
+
+type LedgerRedis = Redis & {
+  cbRecordPage(...args: (string | number)[]): Promise<number>;
+  cbFinishBatch(...args: (string | number)[]): Promise<number>;
+  cbFinalize(...args: (string | number)[]): Promise<number>;
+};
+
+/** The run ledger: every run's status, counts and record-level errors, kept in Redis. */
+export class RunLedger {
+  readonly #redis: LedgerRedis;
+  readonly #keys: SyncKeys;
+
+  constructor(redis: Redis, keys: SyncKeys) {
+    if (!('cbRecordPage' in redis)) {
+      redis.defineCommand('cbRecordPage', { numberOfKeys: 4, lua: RECORD_PAGE });
+      redis.defineCommand('cbFinishBatch', { numberOfKeys: 2, lua: FINISH_BATCH });
+      redis.defineCommand('cbFinalize', { numberOfKeys: 1, lua: FINALIZE });
+    }
+    this.#redis = redis as LedgerRedis;
+    this.#keys = keys;
+  }
+
+  /** Creates the run's ledger unless it exists already (a retried run job must not reset it). */
+  async open(runId: string, run: { sync: string; trigger: string; full: boolean }): Promise<void> {
+    const key = this.#keys.run(runId);
+    const now = new Date();
+    const created = await this.#redis.hsetnx(key, 'sync', run.sync);
+    if (created === 0) return;
+    await this.#redis
+      .multi()
+      .hset(key, { trigger: run.trigger, full: run.full ? '1' : '0', status: 'PENDING', createdAt: now.toISOString(), pendingBatches: 0, pullDone: 0 })
+      .expire(key, RUN_TTL_S)
+      .zadd(this.#keys.syncRuns(run.sync), now.getTime(), runId)
+      .zremrangebyrank(this.#keys.syncRuns(run.sync), 0, -(MAX_RUNS_PER_SYNC + 1))
+      .exec();
+  }
+
+  /** Returns true if this call finished the run. */
+  async recordPage(
+    runId: string,
+    sync: string,
+    page: string,
+    counts: { pulled: number; unchanged: number; rejected: number; batches: number },
+    errors: RecordErrorEntry[],
+    pullDone: boolean,
+  ): Promise<boolean> {
+    const k = this.#keys;
+    const result = await this.#redis.cbRecordPage(
+      k.run(runId), k.runPages(runId), k.runErrors(runId), k.syncErrors(sync),
+      page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
+      ...errors.map((e) => JSON.stringify({ runId, ...e })),
+    );
+    return result === 1;
+  }
+
+  /** Returns true if this call finished the run. */
+  async finishBatch(runId: string, batchId: string): Promise<boolean> {
+    const k = this.#keys;
+    return (await this.#redis.cbFinishBatch(k.run(runId), k.runBatches(runId), batchId, new Date().toISOString())) === 1;
+  }
+
+  async increment(runId: string, counter: Counter, by = 1): Promise<void> {
+    await this.#redis.hincrby(this.#keys.run(runId), counter, by);
+  }
+
+  async recordErrors(runId: string, sync: string, errors: RecordErrorEntry[]): Promise<void> {
+    if (errors.length === 0) return;
+    const json = errors.map((e) => JSON.stringify({ runId, ...e }));
+    await this.#redis
+      .multi()
+      .rpush(this.#keys.runErrors(runId), ...json)
+      .ltrim(this.#keys.runErrors(runId), 0, MAX_ERRORS_PER_RUN - 1)
+      .lpush(this.#keys.syncErrors(sync), ...json)
+      .ltrim(this.#keys.syncErrors(sync), 0, MAX_ERRORS_PER_SYNC - 1)
+      .exec();
+  }
+
+  /** Ends a run that cannot go on (its source failed for good). */
+  async fail(runId: string, reason: string): Promise<boolean> {
+    const key = this.#keys.run(runId);
+    const status = await this.#redis.hget(key, 'status');
+    if (status !== 'PENDING') return false;
+    await this.#redis.hset(key, { status: 'FAILURE', reason, finishedAt: new Date().toISOString() });
+    return true;
+  }
+
+  async get(runId: string): Promise<RunSummary | null> {
+    const raw = await this.#redis.hgetall(this.#keys.run(runId));
+    if (!raw['sync']) return null;
+    const counts = Object.fromEntries(COUNTERS.map((c) => [c, Number(raw[c] ?? 0)])) as Counts;
+    return {
+      runId,
+      sync: raw['sync'],
+      trigger: raw['trigger'] ?? 'api',
+      full: raw['full'] === '1',
+      status: (RUN_STATUSES as readonly string[]).includes(raw['status'] ?? '') ? (raw['status'] as RunStatus) : 'PENDING',
+      counts,
+      pendingBatches: Number(raw['pendingBatches'] ?? 0),
+      pullDone: raw['pullDone'] === '1',
+      reason: raw['reason'] ?? null,
+      createdAt: raw['createdAt'] ?? new Date(0).toISOString(),
+      finishedAt: raw['finishedAt'] ?? null,
+    };
+  }
+
+  async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: RecordErrorEntry[] }> {
+    const key = this.#keys.runErrors(runId);
+    const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
+    return { total, errors: items.map((item) => JSON.parse(item) as RecordErrorEntry) };
+  }
+
+  async syncErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: RecordErrorEntry[] }> {
+    const key = this.#keys.syncErrors(sync);
+    const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
+    return { total, errors: items.map((item) => JSON.parse(item) as RecordErrorEntry) };
+  }
+
+  /** Newest first. */
+  async runs(sync: string, offset = 0, limit = 50): Promise<{ total: number; runs: RunSummary[] }> {
+    const key = this.#keys.syncRuns(sync);
+    const [total, ids] = await Promise.all([this.#redis.zcard(key), this.#redis.zrevrange(key, offset, offset + limit - 1)]);
+    const runs = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is RunSummary => r !== null);
+    return { total, runs };
+  }
+}

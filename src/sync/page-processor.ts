@@ -1,0 +1,161 @@
+import type { Job } from 'bullmq';
+import { applyMapping } from '../mapping/index.ts';
+import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
+import type { SourceRecord } from '../providers/types.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
+import type { SyncDefinition, SyncTarget } from './definition.ts';
+import type { RecordErrorEntry } from './ledger.ts';
+import { releaseActiveRun } from './run-processor.ts';
+
+/** Failed records re-read at the end of each run, at most. */
+const RETRY_IDS_PER_RUN = 500;
+
+/**
+ * One page of a run: read it, map and validate every record for every target, drop what is unchanged since it
+ * was last sent, enqueue the rest in small push batches, and only then move the run on (next page or done).
+ * Job ids are derived from the run and the page, so a page retried after a crash enqueues nothing twice and the
+ * ledger counts it once.
+ */
+export async function processPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
+  const data = parseJobData(PageJob, job);
+  const sync = getSync(ctx, data.sync);
+  const source = ctx.connectors.get(sync.source.connection);
+  const log = ctx.logger.child({ queue: SYNC_QUEUE, jobId: job.id, provider: source.provider, sync: sync.name, runId: data.runId, page: data.page });
+
+  const { records, next, done } = await readPage(ctx, sync, data, signal);
+  const errors: RecordErrorEntry[] = [];
+  const batches: Array<{ target: SyncTarget; records: PushRecord[] }> = [];
+  let unchanged = 0;
+
+  const previous = await lastSentBodies(ctx, sync, records);
+  for (const target of sync.targets) {
+    let batch: PushRecord[] = [];
+    for (const record of records) {
+      const before = previous.get(target.key)?.get(record.id) ?? null;
+      const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: before ? (JSON.parse(before) as Record<string, unknown>) : null });
+      if (!result.ok) {
+        const at = new Date().toISOString();
+        for (const e of result.errors) errors.push({ sourceId: record.id, target: target.key, path: e.path, reason: e.reason, value: e.value, code: 'REJECTED', at });
+        continue;
+      }
+      const fingerprint = canonicalJson(result.body);
+      if (fingerprint === before) {
+        unchanged++;
+        continue;
+      }
+      batch.push({ sourceId: record.id, body: result.body, fingerprint });
+      if (batch.length >= ctx.settings.batchSize) {
+        batches.push({ target, records: batch });
+        batch = [];
+      }
+    }
+    if (batch.length > 0) batches.push({ target, records: batch });
+  }
+
+  // The failed records of earlier runs get one more try at the end of every normal run.
+  const partial = data.sourceIds !== undefined || data.records !== undefined;
+  const retryIds = done && !data.retryPhase && !partial ? await failedIds(ctx, sync.name) : [];
+  const pullDone = done && retryIds.length === 0;
+  const rejected = new Set(errors.map((e) => `${e.target}\u0000${e.sourceId}`)).size;
+
+  // Count first (idempotent per page), then enqueue: a crash in between re-runs this page, which counts nothing
+  // twice and adds the same job ids again.
+  const finished = await ctx.ledger.recordPage(
+    data.runId, sync.name, `p${data.page}`,
+    { pulled: records.length, unchanged, rejected, batches: batches.length },
+    errors, pullDone,
+  );
+  if (batches.length > 0) {
+    await Promise.all(
+      groupByQueue(batches).map(([queueName, group]) =>
+        ctx.queues.queue(queueName).addBulk(
+          group.map(({ target, records: batchRecords }, i) => ({
+            name: 'push',
+            data: { sync: sync.name, runId: data.runId, target: target.key, records: batchRecords, confirmPolls: 0 } satisfies PushJob,
+            opts: { jobId: childJobId(data.runId, `p${data.page}.t${target.key}.b${i}`) },
+          })),
+        ),
+      ),
+    );
+  }
+
+  if (!done) {
+    await ctx.queues.queue(SYNC_QUEUE).add(
+      'page',
+      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next } satisfies PageJob,
+      { jobId: childJobId(data.runId, `p${data.page + 1}`) },
+    );
+    // Refresh the active-run lock while the run is alive.
+    await ctx.redis.expire(ctx.keys.activeRun(sync.name), 3600);
+  } else if (retryIds.length > 0) {
+    await ctx.queues.queue(SYNC_QUEUE).add(
+      'page',
+      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true } satisfies PageJob,
+      { jobId: childJobId(data.runId, `p${data.page + 1}`) },
+    );
+  }
+  if (done && !partial && !data.retryPhase && source.resumeCursor) {
+    // The checkpoint for the next run: every page of this one is read and its pushes are enqueued.
+    const resume = source.resumeCursor(next, sync.lookbackMs ?? ctx.settings.lookbackMs);
+    await ctx.redis.set(ctx.keys.cursor(sync.name), JSON.stringify(resume));
+  }
+  if (finished) await onRunFinished(ctx, sync.name, data.runId);
+  log.debug({ records: records.length, unchanged, rejected, batches: batches.length, done }, 'page processed');
+  return { records: records.length, batches: batches.length };
+}
+
+async function readPage(ctx: SyncContext, sync: SyncDefinition, data: PageJob, signal?: AbortSignal) {
+  const source = ctx.connectors.get(sync.source.connection);
+  if (data.records) return { records: data.records, next: null, done: true };
+  if (data.sourceIds) {
+    if (!source.get) return { records: [], next: null, done: true };
+    const found = await Promise.all(data.sourceIds.map((id) => source.get!(id, { signal })));
+    const records = found.filter((r): r is SourceRecord => r !== null);
+    // A record deleted at the source has nothing left to retry.
+    const gone = data.sourceIds.filter((id) => !records.some((r) => r.id === id));
+    if (gone.length > 0) await ctx.redis.hdel(ctx.keys.failed(sync.name), ...gone);
+    return { records, next: null, done: true };
+  }
+  if (!source.listPage) throw new Error(`${source.provider} cannot be listed`);
+  return source.listPage(data.cursor, { pageSize: sync.pageSize ?? ctx.settings.pageSize, signal });
+}
+
+/** The body last sent for each record, per target: one round trip for the whole page. */
+async function lastSentBodies(ctx: SyncContext, sync: SyncDefinition, records: SourceRecord[]) {
+  const result = new Map<string, Map<string, string | null>>();
+  if (records.length === 0) return result;
+  const ids = records.map((r) => r.id);
+  const pipeline = ctx.redis.pipeline();
+  for (const target of sync.targets) pipeline.hmget(ctx.keys.sent(sync.name, target.key), ...ids);
+  const answers = (await pipeline.exec()) ?? [];
+  sync.targets.forEach((target, i) => {
+    const [error, values] = answers[i] ?? [null, []];
+    if (error) throw error;
+    const byId = new Map<string, string | null>();
+    (values as Array<string | null>).forEach((value, j) => byId.set(ids[j] ?? '', value));
+    result.set(target.key, byId);
+  });
+  return result;
+}
+
+async function failedIds(ctx: SyncContext, sync: string): Promise<string[]> {
+  const [, ids] = await ctx.redis.hscan(ctx.keys.failed(sync), '0', 'COUNT', RETRY_IDS_PER_RUN);
+  // HSCAN answers field, value, field, value...
+  return ids.filter((_, i) => i % 2 === 0).slice(0, RETRY_IDS_PER_RUN);
+}
+
+function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[] }>) {
+  const groups = new Map<string, typeof batches>();
+  for (const batch of batches) {
+    const name = pushQueueName(batch.target.provider);
+    groups.set(name, [...(groups.get(name) ?? []), batch]);
+  }
+  return [...groups.entries()];
+}
+
+export async function onRunFinished(ctx: SyncContext, sync: string, runId: string): Promise<void> {
+  await releaseActiveRun(ctx, sync, runId);
+  const run = await ctx.ledger.get(runId);
+  ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts }, 'run finished');
+}

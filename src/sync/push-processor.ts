@@ -1,0 +1,218 @@
+import { DelayedError, RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import { isProviderError, PartialCreateError, ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors.ts';
+import type { Connector, WriteResult } from '../providers/types.ts';
+import { PushJob, pushQueueName, type PushRecord } from '../queues/contracts.ts';
+import { getSync, parseJobData, type SyncContext } from './context.ts';
+import type { SyncDefinition, SyncTarget } from './definition.ts';
+import type { RecordErrorEntry } from './ledger.ts';
+import { onRunFinished } from './page-processor.ts';
+
+/** What happened to one record in this attempt. */
+type Outcome =
+  | { kind: 'done'; op: 'created' | 'updated' | 'skipped' }
+  | { kind: 'pending'; record: PushRecord }
+  | { kind: 'retry'; record: PushRecord }
+  | { kind: 'failed'; error: RecordErrorEntry }
+  | { kind: 'rate-limited'; retryAfterMs: number };
+
+/** When a 429 names no wait and the provider documents none. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
+
+/**
+ * Writes one batch of records to one target. Each record is decided on its own: created or updated through the
+ * crosswalk, or a record-level failure with the provider's reason. Transient failures keep only the unfinished
+ * records in the job and hand the retry to BullMQ's attempts; a 429 hands it to the queue's rate limiter; an
+ * async write (Propexo) parks the job, delayed, until write-status answers.
+ */
+export async function processPush(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ done: number }> {
+  const data = parseJobData(PushJob, job);
+  const sync = getSync(ctx, data.sync);
+  const target = sync.targets.find((t) => t.key === data.target);
+  if (!target) throw new UnrecoverableError(`sync ${sync.name} has no target ${data.target}`);
+  const connector = ctx.connectors.get(target.connection);
+  const log = ctx.logger.child({ queue: job.queueName, jobId: job.id, provider: connector.provider, sync: sync.name, runId: data.runId });
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+  const unfinished: PushRecord[] = [];
+  const pending: PushRecord[] = [];
+  const failures: RecordErrorEntry[] = [];
+  let rateLimitedMs: number | null = null;
+  let done = 0;
+
+  for (const record of data.records) {
+    if (rateLimitedMs !== null) {
+      unfinished.push(record);
+      continue;
+    }
+    const outcome = await pushOne(ctx, sync, target, connector, data.runId, record, signal);
+    switch (outcome.kind) {
+      case 'done':
+        done++;
+        break;
+      case 'pending':
+        pending.push(outcome.record);
+        break;
+      case 'retry':
+        unfinished.push(outcome.record);
+        break;
+      case 'failed':
+        failures.push(outcome.error);
+        break;
+      case 'rate-limited':
+        rateLimitedMs = outcome.retryAfterMs;
+        unfinished.push(record);
+        break;
+    }
+  }
+
+  await recordFailures(ctx, sync, data.runId, failures);
+
+  if (rateLimitedMs !== null) {
+    // The queue's limiter owns 429s: no attempt is spent, no worker sleeps.
+    await job.updateData({ ...data, records: [...unfinished, ...pending] });
+    await ctx.queues.queue(pushQueueName(connector.provider)).rateLimit(rateLimitedMs);
+    log.warn({ retryAfterMs: rateLimitedMs, left: unfinished.length }, 'rate limited by the provider');
+    throw new RateLimitError();
+  }
+  if (unfinished.length > 0 && !lastAttempt) {
+    await job.updateData({ ...data, records: [...unfinished, ...pending] });
+    throw new Error(`${unfinished.length} of ${data.records.length} records hit a transient error: ${unfinished[0]?.lastError ?? 'unknown'}`);
+  }
+  if (unfinished.length > 0) {
+    // Out of attempts: what is left becomes record-level failures, retried by the next run.
+    await recordFailures(ctx, sync, data.runId, unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED')));
+  }
+  if (pending.length > 0) {
+    // So that a webhook naming the write (Propexo WRITE_OPERATION_FAILURE) can wake this job at once.
+    const index = ctx.redis.pipeline();
+    for (const r of pending) index.set(ctx.keys.pendingWrite(r.pendingJobId ?? ''), `${job.queueName}|${job.id}`, 'EX', 86_400);
+    await index.exec();
+    const deadline = data.confirmDeadline ?? Date.now() + ctx.settings.confirmTimeoutMs;
+    const polls = data.confirmPolls + 1;
+    await job.updateData({ ...data, records: pending, confirmDeadline: deadline, confirmPolls: polls });
+    // Parked, holding no worker slot, until the next write-status poll.
+    const delay = Math.min(ctx.settings.confirmPollMs * 2 ** Math.min(polls - 1, 5), 30_000);
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
+  }
+  if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
+  return { done };
+}
+
+async function pushOne(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, connector: Connector, runId: string, record: PushRecord, signal?: AbortSignal): Promise<Outcome> {
+  const k = ctx.keys;
+  const crosswalk = k.crosswalk(sync.source.connection, target.connection);
+  const intents = k.intent(sync.source.connection, target.connection);
+  let creating = false;
+  try {
+    if (record.pendingJobId) return await confirm(ctx, sync, target, connector, runId, record, signal);
+
+    const [sent, targetId, intent] = await ctx.redis
+      .multi()
+      .hget(k.sent(sync.name, target.key), record.sourceId)
+      .hget(crosswalk, record.sourceId)
+      .hget(intents, record.sourceId)
+      .exec()
+      .then((replies) => (replies ?? []).map(([, value]) => value as string | null));
+    // Already written by an earlier attempt of this job (or a newer run): nothing to do.
+    if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
+
+    if (targetId) {
+      if (target.mode === 'create') return await markSent(ctx, sync, target, runId, record, targetId, 'skipped');
+      return await settle(ctx, sync, target, runId, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+    }
+    if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
+
+    if (intent) {
+      // An earlier create may or may not have happened. Look before creating again, or, if the target cannot be
+      // searched, stop and ask for a human: a duplicate is worse than a record held back.
+      if (!connector.findExisting) {
+        return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: a create started by run ${intent} was interrupted, and ${connector.provider} cannot be searched to tell whether it happened. Check the target, then clear the intent by retrying the record.`, 'OUTCOME_UNKNOWN') };
+      }
+      const existing = await connector.findExisting(record.body, { signal });
+      if (existing) {
+        await ctx.redis.multi().hset(crosswalk, record.sourceId, existing).hdel(intents, record.sourceId).exec();
+        return await settle(ctx, sync, target, runId, record, await connector.update!(existing, record.body, { signal }), 'updated');
+      }
+    }
+    creating = true;
+    await ctx.redis.hset(intents, record.sourceId, runId);
+    const created = await connector.create!(record.body, { signal });
+    return await settle(ctx, sync, target, runId, record, created, 'created');
+  } catch (error) {
+    if (error instanceof PartialCreateError) {
+      // The record exists; remember it, so the retry updates instead of creating.
+      await ctx.redis.multi().hset(crosswalk, record.sourceId, error.targetId).hdel(intents, record.sourceId).exec();
+      await ctx.ledger.increment(runId, 'created');
+      return { kind: 'retry', record: { ...record, lastError: error.message } };
+    }
+    if (error instanceof ProviderRateLimitedError) {
+      if (creating) await ctx.redis.hdel(intents, record.sourceId);
+      return { kind: 'rate-limited', retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS };
+    }
+    // An answered error means the create did not happen; only a lost answer leaves the intent in place.
+    const outcomeUnknown = error instanceof ProviderUnavailableError && error.outcomeUnknown;
+    if (creating && !outcomeUnknown) await ctx.redis.hdel(intents, record.sourceId);
+    if (isProviderError(error) && error.retryable) return { kind: 'retry', record: { ...record, lastError: error.message } };
+    if (isProviderError(error)) {
+      return { kind: 'failed', error: failure(record.sourceId, target, error.message, error.code, error.fields.join(', ')) };
+    }
+    if ((error as { name?: string }).name === 'ZodError') {
+      return { kind: 'failed', error: failure(record.sourceId, target, `the mapped body does not fit ${connector.provider}: ${(error as Error).message}`, 'INVALID_BODY') };
+    }
+    throw error;
+  }
+}
+
+/** A synchronous write is done; an asynchronous one is confirmed later. */
+async function settle(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, runId: string, record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Promise<Outcome> {
+  if (result.kind === 'pending') return { kind: 'pending', record: { ...record, pendingJobId: result.jobId, pendingOp: op === 'created' ? 'create' : 'update' } };
+  return markSent(ctx, sync, target, runId, record, result.targetId, op);
+}
+
+async function markSent(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, runId: string, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Promise<Outcome> {
+  const k = ctx.keys;
+  const tx = ctx.redis
+    .multi()
+    .hset(k.crosswalk(sync.source.connection, target.connection), record.sourceId, targetId)
+    .hset(k.sent(sync.name, target.key), record.sourceId, record.fingerprint)
+    .hdel(k.intent(sync.source.connection, target.connection), record.sourceId)
+    .hdel(k.failed(sync.name), record.sourceId);
+  if (op !== 'skipped') tx.hincrby(k.run(runId), op, 1);
+  await tx.exec();
+  return { kind: 'done', op };
+}
+
+/** Polls write-status for an accepted async write. */
+async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, connector: Connector, runId: string, record: PushRecord, signal?: AbortSignal): Promise<Outcome> {
+  const status = await connector.writeStatus!(record.pendingJobId!, { signal });
+  const op = record.pendingOp === 'create' ? 'created' : 'updated';
+  if (status.status === 'SUCCESS' || status.status === 'PARTIAL_SUCCESS') {
+    const targetId = status.createdRecordId ?? (await ctx.redis.hget(ctx.keys.crosswalk(sync.source.connection, target.connection), record.sourceId));
+    if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
+    const outcome = await markSent(ctx, sync, target, runId, record, targetId, op);
+    if (status.status === 'PARTIAL_SUCCESS') {
+      await ctx.ledger.recordErrors(runId, sync.name, [failure(record.sourceId, target, `partial success: ${status.errors.join('; ')}`, 'PARTIAL_SUCCESS')]);
+    }
+    return outcome;
+  }
+  if (status.status === 'FAILURE') {
+    await ctx.redis.hdel(ctx.keys.intent(sync.source.connection, target.connection), record.sourceId);
+    return { kind: 'failed', error: failure(record.sourceId, target, `${connector.provider} write ${record.pendingJobId} failed: ${status.errors.join('; ') || 'no reason given'}`, 'WRITE_FAILED', undefined, record.pendingJobId) };
+  }
+  return { kind: 'pending', record };
+}
+
+function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {
+  return { sourceId, target: target.key, path, reason, code, at: new Date().toISOString(), ...(writeJobId ? { value: { writeJobId } } : {}) };
+}
+
+/** Counts failures, keeps them in the run's and the sync's errors, and marks the records for the next run's retry. */
+async function recordFailures(ctx: SyncContext, sync: SyncDefinition, runId: string, failures: RecordErrorEntry[]): Promise<void> {
+  if (failures.length === 0) return;
+  const tx = ctx.redis.multi();
+  for (const f of failures) tx.hset(ctx.keys.failed(sync.name), f.sourceId, JSON.stringify({ runId, ...f }));
+  tx.hincrby(ctx.keys.run(runId), 'failed', failures.length);
+  await tx.exec();
+  await ctx.ledger.recordErrors(runId, sync.name, failures);
+}
