@@ -75,7 +75,7 @@ describe('graceful shutdown', () => {
     const queues = [SYNC_QUEUE, pushQueueName('powerchord')].map((name) => new Queue(name, { connection: redis, prefix }));
     for (const queue of queues) expect(await queue.getActiveCount(), `${queue.name} active`).toBe(0);
 
-    const [runId] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), 0, 0);
+    const [runId] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0');
     expect((await ledger.get(runId!))?.status).toBe('PENDING');
 
     const second = startWorker();
