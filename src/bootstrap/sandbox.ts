@@ -65,6 +65,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       );
       simulators.set(provider, sim);
       connect(provider, sim.url, sim.token, { integrationId: 'integration-sim', leaseId: 'lease-sim' });
+      // The simulator enforces Propexo's documented budget; the engine keeps under it.
+      connections.get(provider)!.rateLimit = { limit: 150, windowMs: 60_000 };
     } else {
       const sim = await startPowerChordSimulator({ port: port(3), region: 'us' });
       simulators.set(provider, sim);

@@ -11,17 +11,24 @@ const POWERCHORD_API_HOSTS = { us: 'https://api.powerchord.com', eu: 'https://ap
 export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
   const timeoutMs = env.PROVIDER_TIMEOUT_MS;
   const connections = new Map<string, ConnectionConfig>();
-  const add = (provider: ProviderName, token: string | undefined, baseUrl: string, options: Record<string, string | undefined>) => {
+  const add = (
+    provider: ProviderName,
+    token: string | undefined,
+    baseUrl: string,
+    options: Record<string, string | undefined>,
+    rateLimit?: ConnectionConfig['rateLimit'],
+  ) => {
     if (!token) return;
     const defined = Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined));
-    connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined });
+    connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined, ...(rateLimit ? { rateLimit } : {}) });
   };
   add('trata', env.TRATA_TOKEN, env.TRATA_BASE_URL, {});
   add('overplane', env.OVERPLANE_TOKEN, env.OVERPLANE_BASE_URL, {});
   add('propexo', env.PROPEXO_TOKEN, env.PROPEXO_BASE_URL ?? PROPEXO_HOSTS[env.PROPEXO_ENVIRONMENT], {
     integrationId: env.PROPEXO_INTEGRATION_ID,
     leaseId: env.PROPEXO_LEASE_ID,
-  });
+    rateLimitWindowMs: String(env.PROPEXO_RATE_WINDOW_MS),
+  }, { limit: env.PROPEXO_RATE_LIMIT, windowMs: env.PROPEXO_RATE_WINDOW_MS });
   add('powerchord', env.POWERCHORD_TOKEN, env.POWERCHORD_BASE_URL ?? POWERCHORD_API_HOSTS[env.POWERCHORD_REGION], {
     region: env.POWERCHORD_REGION,
     trunkId: env.POWERCHORD_TRUNK_ID,

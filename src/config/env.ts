@@ -54,6 +54,9 @@ export const EnvSchema = z.object({
   PROPEXO_INTEGRATION_ID: optionalText,
   PROPEXO_LEASE_ID: optionalText,
   PROPEXO_WEBHOOK_SECRET: optionalText,
+  /** Propexo's request budget per window, shared by every worker (its default plan: 150 a minute). */
+  PROPEXO_RATE_LIMIT: z.coerce.number().int().min(1).default(150),
+  PROPEXO_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 
   POWERCHORD_REGION: z.enum(['us', 'eu']).default('us'),
   POWERCHORD_BASE_URL: url.optional(),

@@ -2,6 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { type Got, type Method, RequestError, HTTPError } from 'got';
 import type { z } from 'zod';
+import { countProviderCall } from '../metrics.ts';
+import type { RequestGate } from './types.ts';
 import {
   ProviderAuthError,
   ProviderHttpError,
@@ -32,6 +34,8 @@ export interface HttpClientOptions {
   onResponseHeaders?: (headers: http.IncomingHttpHeaders) => void;
   /** How to read a 429 that has no Retry-After (a provider's documented window). @default null */
   defaultRetryAfterMs?: number | null;
+  /** The connection's shared request budget; a call it refuses fails at once as rate-limited, unsent. */
+  gate?: RequestGate | undefined;
 }
 
 export interface RequestOptions<S extends z.ZodType> {
@@ -69,9 +73,11 @@ export class ProviderHttp {
   readonly #got: Got;
   readonly #describeError: DescribeErrorBody;
   readonly #defaultRetryAfterMs: number | null;
+  readonly #gate: RequestGate | undefined;
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
+    this.#gate = options.gate;
     this.#describeError = options.describeError;
     this.#defaultRetryAfterMs = options.defaultRetryAfterMs ?? null;
     const onHeaders = options.onResponseHeaders;
@@ -90,7 +96,7 @@ export class ProviderHttp {
       },
       throwHttpErrors: true,
       responseType: 'text',
-      hooks: onHeaders ? { afterResponse: [(response) => (onHeaders(response.headers), response)] } : {},
+      hooks: { afterResponse: [(response) => (countProviderCall(options.provider, response.statusCode), onHeaders?.(response.headers), response)] },
     });
   }
 
@@ -99,6 +105,15 @@ export class ProviderHttp {
     const searchParams = options.searchParams
       ? Object.fromEntries(Object.entries(options.searchParams).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>
       : undefined;
+    const wait = this.#gate ? await this.#gate.acquire() : 0;
+    if (wait > 0) {
+      throw new ProviderRateLimitedError(`${this.provider} ${operation} not sent: the connection's request budget is spent for ${wait} ms`, {
+        provider: this.provider,
+        operation,
+        status: null,
+        retryAfterMs: wait,
+      });
+    }
     let response;
     try {
       const target = options.url ?? path;

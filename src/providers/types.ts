@@ -108,6 +108,14 @@ export interface ProviderDefinition<W extends z.ZodType = z.ZodType> {
   connect(connection: ConnectionConfig): Connector;
 }
 
+/**
+ * Decides, before each call, whether the provider's request budget allows it now. Shared by every process (it lives
+ * in Redis), so a provider's limit holds across all workers. Answers 0 (go) or how many ms to wait.
+ */
+export interface RequestGate {
+  acquire(): Promise<number>;
+}
+
 /** One configured connection to a provider. The token is resolved from the environment, never stored in jobs. */
 export interface ConnectionConfig {
   name: string;
@@ -119,4 +127,8 @@ export interface ConnectionConfig {
   timeoutMs: number;
   /** Provider-specific settings (PowerChord trunk/organization/leads host, Propexo integration id, ...). */
   options: Readonly<Record<string, string>>;
+  /** The provider's request budget, when it has one (Propexo: 150 a minute). */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Set by the engine from `rateLimit`: every call of this connection passes through it. */
+  gate?: RequestGate | undefined;
 }

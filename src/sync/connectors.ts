@@ -1,14 +1,17 @@
 import { ConfigError } from '../errors.ts';
 import { providers } from '../providers/registry.ts';
-import type { ConnectionConfig, Connector } from '../providers/types.ts';
+import type { ConnectionConfig, Connector, RequestGate } from '../providers/types.ts';
 
 /** One connector per configured connection, made on first use and shared by every job in the process. */
 export class ConnectorPool {
   readonly #configs: ReadonlyMap<string, ConnectionConfig>;
   readonly #connectors = new Map<string, Connector>();
+  readonly #gateFor: (connection: ConnectionConfig) => RequestGate | undefined;
 
-  constructor(configs: ReadonlyMap<string, ConnectionConfig>) {
+  /** `gateFor` makes the shared request budget of a connection that has one. */
+  constructor(configs: ReadonlyMap<string, ConnectionConfig>, gateFor: (connection: ConnectionConfig) => RequestGate | undefined = () => undefined) {
     this.#configs = configs;
+    this.#gateFor = gateFor;
   }
 
   has(name: string): boolean {
@@ -24,7 +27,8 @@ export class ConnectorPool {
     if (!connector) {
       const config = this.#configs.get(name);
       if (!config) throw new ConfigError([`no connection named "${name}" is configured (set its token in the environment)`]);
-      connector = providers[config.provider].connect(config);
+      const gate = config.gate ?? this.#gateFor(config);
+      connector = providers[config.provider].connect(gate ? { ...config, gate } : config);
       this.#connectors.set(name, connector);
     }
     return connector;

@@ -10,6 +10,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from '
 import type { SyncDefinition } from './definition.ts';
 import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
+import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
 import { processPush } from './push-processor.ts';
 import { processRun } from './run-processor.ts';
@@ -50,7 +51,9 @@ export class SyncEngine {
       ledger: new RunLedger(options.redis, keys),
       queues: this.queues,
       syncs: options.syncs,
-      connectors: new ConnectorPool(options.connections),
+      connectors: new ConnectorPool(options.connections, (connection) =>
+        connection.rateLimit ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit) : undefined,
+      ),
       logger: options.logger,
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
     };
@@ -61,7 +64,7 @@ export class SyncEngine {
     const { ctx } = this;
     const sync = this.queues.worker(
       SYNC_QUEUE,
-      async (job: Job, token?: string, signal?: AbortSignal) => (job.name === 'run' ? processRun(ctx, job, token) : processPage(ctx, job, signal)),
+      async (job: Job, token?: string, signal?: AbortSignal) => (job.name === 'run' ? processRun(ctx, job, token) : processPage(ctx, job, token, signal)),
       { concurrency: options.syncConcurrency ?? 2 },
     );
     const workers = [sync];

@@ -21,9 +21,14 @@ export function syncKeys(prefix: string) {
     crosswalk: (sourceConnection: string, targetConnection: string) => k('xw', sourceConnection, targetConnection),
     /** sourceId → run id: a create was started and its outcome is not known yet. */
     intent: (sourceConnection: string, targetConnection: string) => k('intent', sourceConnection, targetConnection),
-    /** target id → updatedAt the provider answered our write with: lets a later pull recognise our own echo. */
-    echo: (connection: string) => k('echo', connection),
+    /**
+     * record id in `written` → canonical JSON of the body a sync from `from` last wrote into it. A sync from
+     * `written` back to `from` recognises that record, unchanged, as its own echo; syncs to elsewhere do not.
+     */
+    echo: (written: string, from: string) => k('echo', written, from),
     idempotency: (key: string) => k('idem', key),
+    /** A connection's request budget in the current window (shared by every process). */
+    requestBudget: (connection: string) => k('budget', connection),
     /** A provider's async write job id → `queue|pushJobId` of the parked push job confirming it. */
     pendingWrite: (writeJobId: string) => k('pw', writeJobId),
   };

@@ -1,8 +1,10 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { ProviderRateLimitedError } from '../providers/errors.ts';
 import { applyMapping } from '../mapping/index.ts';
 import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
 import type { SourceRecord } from '../providers/types.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { isEcho } from './echo.ts';
 import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
@@ -17,7 +19,18 @@ const RETRY_IDS_PER_RUN = 500;
  * Job ids are derived from the run and the page, so a page retried after a crash enqueues nothing twice and the
  * ledger counts it once.
  */
-export async function processPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
+export async function processPage(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
+  try {
+    return await pullPage(ctx, job, signal);
+  } catch (error) {
+    if (!(error instanceof ProviderRateLimitedError)) throw error;
+    // The source's budget is spent: park this page until it refills, holding no worker and spending no attempt.
+    await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 1_000), token);
+    throw new DelayedError();
+  }
+}
+
+async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
   const data = parseJobData(PageJob, job);
   const sync = getSync(ctx, data.sync);
   const source = ctx.connectors.get(sync.source.connection);
@@ -28,10 +41,15 @@ export async function processPage(ctx: SyncContext, job: Job, signal?: AbortSign
   const batches: Array<{ target: SyncTarget; records: PushRecord[] }> = [];
   let unchanged = 0;
 
-  const previous = await lastSentBodies(ctx, sync, records);
+  const { previous, echoes } = await lastSentBodies(ctx, sync, records);
   for (const target of sync.targets) {
     let batch: PushRecord[] = [];
     for (const record of records) {
+      // A record that is only what a sync from this target wrote into it is not a change to send back.
+      if (isEcho(record.data, echoes.get(target.key)?.get(record.id) ?? null)) {
+        unchanged++;
+        continue;
+      }
       const before = previous.get(target.key)?.get(record.id) ?? null;
       const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: before ? (JSON.parse(before) as Record<string, unknown>) : null });
       if (!result.ok) {
@@ -121,22 +139,28 @@ async function readPage(ctx: SyncContext, sync: SyncDefinition, data: PageJob, s
   return source.listPage(data.cursor, { pageSize: sync.pageSize ?? ctx.settings.pageSize, signal });
 }
 
-/** The body last sent for each record, per target: one round trip for the whole page. */
+/** The body last sent for each record per target, and what we last wrote into each record: one round trip. */
 async function lastSentBodies(ctx: SyncContext, sync: SyncDefinition, records: SourceRecord[]) {
-  const result = new Map<string, Map<string, string | null>>();
-  if (records.length === 0) return result;
+  const previous = new Map<string, Map<string, string | null>>();
+  const echoes = new Map<string, Map<string, string | null>>();
+  if (records.length === 0) return { previous, echoes };
   const ids = records.map((r) => r.id);
   const pipeline = ctx.redis.pipeline();
-  for (const target of sync.targets) pipeline.hmget(ctx.keys.sent(sync.name, target.key), ...ids);
+  for (const target of sync.targets) {
+    pipeline.hmget(ctx.keys.sent(sync.name, target.key), ...ids);
+    pipeline.hmget(ctx.keys.echo(sync.source.connection, target.connection), ...ids);
+  }
   const answers = (await pipeline.exec()) ?? [];
-  sync.targets.forEach((target, i) => {
-    const [error, values] = answers[i] ?? [null, []];
+  const byId = (index: number) => {
+    const [error, values] = answers[index] ?? [null, []];
     if (error) throw error;
-    const byId = new Map<string, string | null>();
-    (values as Array<string | null>).forEach((value, j) => byId.set(ids[j] ?? '', value));
-    result.set(target.key, byId);
+    return new Map((values as Array<string | null>).map((value, j) => [ids[j] ?? '', value]));
+  };
+  sync.targets.forEach((target, i) => {
+    previous.set(target.key, byId(2 * i));
+    echoes.set(target.key, byId(2 * i + 1));
   });
-  return result;
+  return { previous, echoes };
 }
 
 async function failedIds(ctx: SyncContext, sync: string): Promise<string[]> {

@@ -175,6 +175,9 @@ async function markSent(ctx: SyncContext, sync: SyncDefinition, target: SyncTarg
   const tx = ctx.redis
     .multi()
     .hset(k.crosswalk(sync.source.connection, target.connection), record.sourceId, targetId)
+    // The link holds both ways: a sync in the other direction updates this record instead of creating another.
+    .hset(k.crosswalk(target.connection, sync.source.connection), targetId, record.sourceId)
+    .hset(k.echo(target.connection, sync.source.connection), targetId, record.fingerprint)
     .hset(k.sent(sync.name, target.key), record.sourceId, record.fingerprint)
     .hdel(k.intent(sync.source.connection, target.connection), record.sourceId)
     .hdel(k.failed(sync.name), record.sourceId);

@@ -81,12 +81,13 @@ export class OverplaneClient {
   readonly leads: OverplaneLineItems<typeof OverplaneProspectLead, OverplaneProspectLeadCreate, OverplaneProspectLeadUpdate>;
   readonly opportunities: OverplaneLineItems<typeof OverplaneProspectOpportunity, OverplaneProspectOpportunityCreate, OverplaneProspectOpportunityUpdate>;
 
-  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs'>) {
+  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'>) {
     this.#http = new ProviderHttp({
       provider: 'overplane',
       baseUrl: connection.baseUrl || OVERPLANE_DEFAULT_BASE_URL,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
+      gate: connection.gate,
       describeError: describeOverplaneError,
     });
     this.leads = new OverplaneLineItems(this.#http, 'prospect-lead', OverplaneProspectLead);

@@ -1,5 +1,5 @@
 import { ProviderHttp, type ErrorDescription } from '../http.ts';
-import type { CallOptions } from '../types.ts';
+import type { CallOptions, RequestGate } from '../types.ts';
 import {
   PowerChordErrorBody,
   PowerChordLead,
@@ -22,6 +22,7 @@ export interface PowerChordClientOptions {
   leadsBaseUrl: string;
   token: string;
   timeoutMs: number;
+  gate?: RequestGate | undefined;
 }
 
 /** PowerChord's lead API: create on the leads host (lower-case body), update on the API host (capitalised). */
@@ -35,6 +36,7 @@ export class PowerChordClient {
       baseUrl: options.apiBaseUrl,
       token: options.token,
       timeoutMs: options.timeoutMs,
+      gate: options.gate,
       describeError: describePowerChordError,
     });
     this.#leadsBaseUrl = options.leadsBaseUrl.replace(/\/+$/, '');

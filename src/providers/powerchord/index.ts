@@ -49,6 +49,7 @@ export class PowerChordConnector implements Connector {
       leadsBaseUrl: this.#options.leadsBaseUrl ?? hosts.leads,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
+      gate: connection.gate,
     });
   }
 

@@ -44,7 +44,7 @@ export interface PropexoListParams {
   orderBy?: 'updated_at:desc' | 'updated_at:asc';
 }
 
-export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs'> {
+export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> {
   /** The rate-limit window, to estimate how long a 429 lasts. @default 60000 */
   rateLimitWindowMs?: number;
 }
@@ -65,6 +65,7 @@ export class PropexoClient {
       baseUrl: options.baseUrl,
       token: options.token,
       timeoutMs: options.timeoutMs,
+      gate: options.gate,
       describeError: describePropexoError,
       onResponseHeaders: (headers) => rateLimit.observe(headers),
       // null: a 429 without Retry-After keeps retryAfterMs null, and #call fills in the estimated reset.

@@ -71,6 +71,7 @@ export class PropexoConnector implements Connector {
       baseUrl: connection.baseUrl,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
+      gate: connection.gate,
       ...(this.#options.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: this.#options.rateLimitWindowMs }),
     });
   }

@@ -26,12 +26,13 @@ export function describeTrataError(body: unknown): ErrorDescription | null {
 export class TrataClient {
   readonly #http: ProviderHttp;
 
-  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs'>) {
+  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'>) {
     this.#http = new ProviderHttp({
       provider: 'trata',
       baseUrl: connection.baseUrl,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
+      gate: connection.gate,
       describeError: describeTrataError,
     });
   }
