@@ -127,8 +127,11 @@ export interface ConnectionConfig {
   timeoutMs: number;
   /** Provider-specific settings (PowerChord trunk/organization/leads host, Propexo integration id, ...). */
   options: Readonly<Record<string, string>>;
-  /** The provider's request budget, when it has one (Propexo: 150 a minute). */
-  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * The provider's request budget, when it has one (Propexo: 150 a minute). `marginMs` lengthens our window past
+   * the provider's, covering the time a request takes to arrive. @default marginMs 250
+   */
+  rateLimit?: { limit: number; windowMs: number; marginMs?: number };
   /** Set by the engine from `rateLimit`: every call of this connection passes through it. */
   gate?: RequestGate | undefined;
 }

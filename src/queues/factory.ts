@@ -20,6 +20,8 @@ export interface QueueFactoryOptions {
   producer: Redis;
   /** Worker connection factory: `maxRetriesPerRequest: null`. */
   workerConnection: () => Redis;
+  /** Overrides of DEFAULT_JOB_OPTIONS (attempts, backoff). */
+  jobOptions?: JobsOptions;
 }
 
 export class QueueFactory {
@@ -41,7 +43,7 @@ export class QueueFactory {
       queue = new Queue(name, {
         connection: this.#options.producer,
         prefix: this.#options.prefix,
-        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...this.#options.jobOptions },
         streams: { events: { maxLen: 2_000 } },
       });
       this.#queues.set(name, queue);

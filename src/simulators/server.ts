@@ -4,8 +4,16 @@ import { Faults } from './faults.ts';
 /** Counts the requests a simulator received, by `METHOD /route/:param` (admin routes are not counted). */
 export class CallCounter {
   #counts = new Map<string, number>();
+  #statuses = new Map<number, number>();
   record(route: string): void {
     this.#counts.set(route, (this.#counts.get(route) ?? 0) + 1);
+  }
+  recordStatus(status: number): void {
+    this.#statuses.set(status, (this.#statuses.get(status) ?? 0) + 1);
+  }
+  /** Answers sent with this HTTP status (a hung or reset request has none). */
+  status(status: number): number {
+    return this.#statuses.get(status) ?? 0;
   }
   /** Calls to one route (`'PATCH /v3/lead/:leadID'`), or all calls when no route is given. */
   count(route?: string): number {
@@ -17,6 +25,7 @@ export class CallCounter {
   }
   reset(): void {
     this.#counts.clear();
+    this.#statuses.clear();
   }
 }
 
@@ -94,6 +103,10 @@ export function buildSimulatorApp(spec: SimulatorSpec): { app: FastifyInstance; 
       return reply.code(429).send(spec.errorBody(429, 'Too many requests'));
     }
     return reply.code(fault.status).send(spec.errorBody(fault.status, 'Injected fault'));
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.url.startsWith(ADMIN_PREFIX)) calls.recordStatus(reply.statusCode);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

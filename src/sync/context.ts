@@ -23,6 +23,10 @@ export interface EngineSettings {
   confirmTimeoutMs: number;
   /** How long a run waits before trying again while another run of the same sync is active. */
   activeRunRetryMs: number;
+  /** Attempts of a job facing transient failures (5xx, resets, timeouts). */
+  attempts: number;
+  /** First backoff between attempts; doubles each time, with jitter. */
+  backoffMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -32,6 +36,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   confirmPollMs: 1_000,
   confirmTimeoutMs: 10 * 60_000,
   activeRunRetryMs: 5_000,
+  attempts: 8,
+  backoffMs: 1_000,
 };
 
 /** Everything a processor needs, made once per process. */

@@ -43,7 +43,13 @@ export class SyncEngine {
   readonly queues: QueueFactory;
 
   constructor(options: EngineOptions) {
-    this.queues = new QueueFactory({ prefix: options.prefix, producer: options.producer, workerConnection: options.workerConnection });
+    const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
+    this.queues = new QueueFactory({
+      prefix: options.prefix,
+      producer: options.producer,
+      workerConnection: options.workerConnection,
+      jobOptions: { attempts: settings.attempts, backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 } },
+    });
     const keys = syncKeys(options.prefix);
     this.ctx = {
       redis: options.redis,
@@ -52,10 +58,12 @@ export class SyncEngine {
       queues: this.queues,
       syncs: options.syncs,
       connectors: new ConnectorPool(options.connections, (connection) =>
-        connection.rateLimit ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit) : undefined,
+        connection.rateLimit
+          ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit, connection.rateLimit.marginMs)
+          : undefined,
       ),
       logger: options.logger,
-      settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
+      settings,
     };
   }
 
