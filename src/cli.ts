@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * crm-bridge's command line. `start` is the all-in-one sandbox (`npm start`); `worker` is what production runs;
+ * crm-bridge's command line. `start` is the all-in-one sandbox (`npm start`, API included); `worker` is what production runs;
  * `check` and `preview` let an operator trust a mapping before it runs; `simulate` serves the provider simulators.
  */
 import { parseArgs } from 'node:util';
+import { runCommand, statusCommand } from './api/cli-commands.ts';
 import { startRuntime, type Runtime } from './bootstrap/runtime.ts';
 import { startSandbox } from './bootstrap/sandbox.ts';
 import { loadDefinitions } from './bootstrap/definitions.ts';
@@ -22,15 +23,26 @@ const USAGE = `usage: crm-bridge <command> [options]
                               map one source record and print the target body (exit 1 on record errors)
   simulate <provider | all> [--port N] [--records N]
                               serve provider simulators until stopped; prints each base URL and token
+  api                         the HTTP API and dashboard only (HOST, PORT); needs API_TOKENS
+  run <sync> [--full] [--wait]
+                              start a run through the API (CRM_BRIDGE_API_URL, CRM_BRIDGE_API_TOKEN); --wait shows
+                              progress, prints the summary and exits 0 only for SUCCESS
+  status <job_id>             print a job as the API has it
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start':
-      return serve({ sandbox: true, runNow: true });
+      return serve({ sandbox: true, runNow: true, api: { generateToken: true } });
     case 'worker':
       return serve({ sandbox: false, runNow: false });
+    case 'api':
+      return serve({ sandbox: false, runNow: false, workers: false, api: { generateToken: false } });
+    case 'run':
+      return runCommand(rest, cliIo());
+    case 'status':
+      return statusCommand(rest, cliIo());
     case 'check':
       return check();
     case 'preview':
@@ -60,8 +72,14 @@ function env(): Env {
   return parseEnv(process.env);
 }
 
-async function serve(options: { sandbox: boolean; runNow: boolean }): Promise<number> {
-  const runtime: Runtime = await startRuntime({ env: env(), sandbox: options.sandbox, workers: true, schedule: true, runNow: options.runNow });
+function cliIo() {
+  const config = env();
+  return { out: (s: string) => void process.stdout.write(s), err: process.stderr, api: { url: config.CRM_BRIDGE_API_URL, token: config.CRM_BRIDGE_API_TOKEN } };
+}
+
+async function serve(options: { sandbox: boolean; runNow: boolean; workers?: boolean; api?: { generateToken: boolean } }): Promise<number> {
+  const workers = options.workers ?? true;
+  const runtime: Runtime = await startRuntime({ env: env(), sandbox: options.sandbox, workers, schedule: workers, runNow: options.runNow, api: options.api });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       runtime.logger.info({ signal }, 'signal received');

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { resolveApiTokens, startApi, type RunningApi } from '../api/server.ts';
 import { connectionsFromEnv } from '../config/connections.ts';
 import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
@@ -20,6 +21,11 @@ export interface RuntimeOptions {
   schedule: boolean;
   /** Enqueue one run of every enabled sync at start. */
   runNow: boolean;
+  /**
+   * Also serve the HTTP API and dashboard in this process (on HOST:PORT). `generateToken`: with API_TOKENS empty,
+   * make a random token and print it (`npm start`); otherwise refuse to start. @default no API
+   */
+  api?: { generateToken: boolean } | undefined;
   logger?: Logger;
 }
 
@@ -31,6 +37,8 @@ export interface Runtime {
   redis: Redis;
   producer: Redis;
   sandbox: Sandbox | null;
+  /** The API, when this process serves it. */
+  api: RunningApi | null;
   /** Graceful: stop taking jobs, let active ones finish (bounded), close Redis, stop what we started. */
   shutdown(): Promise<void>;
 }
@@ -38,6 +46,9 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env } = options;
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+
+  // Checked before anything starts: an API without tokens must not come up, even briefly.
+  const apiTokens = options.api ? resolveApiTokens(env.API_TOKENS, options.api.generateToken) : null;
 
   const definitions = await loadDefinitions({ mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR });
   if (definitions.issues.length > 0) throw new FileInvalidError(definitions.issues);
@@ -96,10 +107,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
+  let api: RunningApi | null = null;
+  if (apiTokens) {
+    api = await startApi({ engine, redis, tokens: apiTokens.tokens, webhookSecret: env.PROPEXO_WEBHOOK_SECRET, logger }, { host: env.HOST, port: env.PORT });
+    logger.info({ url: api.url }, `API listening on ${api.url} (docs at /docs, dashboard at /admin/queues)`);
+    if (apiTokens.generated) {
+      // Printed, not logged: the token is a secret and logs are shipped elsewhere; this is the one place it shows.
+      process.stdout.write(`\nNo API_TOKENS set: this process made a token for its API and dashboard:\n\n  ${apiTokens.generated}\n\n` +
+        `  curl -H 'Authorization: Bearer ${apiTokens.generated}' ${api.url}/v1/syncs\n  dashboard: ${api.url}/admin/queues\n\n`);
+    }
+  }
+
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing active jobs');
+      await api?.close();
       await engine.close(env.SHUTDOWN_TIMEOUT_S * 1_000);
       await Promise.all([redis.quit(), producer.quit()].map((p) => p.catch(() => undefined)));
       await sandbox?.close();
@@ -107,7 +130,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.info('stopped');
     })());
 
-  return { logger, engine, definitions, redisUrl, redis, producer, sandbox, shutdown };
+  return { logger, engine, definitions, redisUrl, redis, producer, sandbox, api, shutdown };
 }
 
 /**

@@ -1,0 +1,33 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+
+export interface ReadinessReport {
+  redis: boolean;
+  /** Workers connected to the sync queue, in any process. */
+  workers: number;
+}
+
+export interface AppDeps {
+  engine: SyncEngine;
+  /** Data connection for the API's own keys (idempotency). */
+  redis: Redis;
+  /** Accepted bearer tokens; at least one. */
+  tokens: readonly string[];
+  /** Propexo's webhook signing secret. Without it `POST /v1/webhooks/propexo` answers 503. */
+  webhookSecret?: string | undefined;
+  /** Request logging goes here; none when absent. */
+  logger?: Logger | undefined;
+  /** Largest request body accepted, bytes. @default 1048576 */
+  bodyLimit?: number | undefined;
+  /** How long a Redis call may take before the request answers 503, ms. @default 800 */
+  redisDeadlineMs?: number | undefined;
+  /** `/readyz`'s check. @default PING Redis and count the sync queue's workers */
+  readiness?: (() => Promise<ReadinessReport>) | undefined;
+}
+
+/** The app `buildApp` makes: Fastify with zod schemas as its type provider. */
+export type ApiApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;

@@ -1,0 +1,123 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/**
+ * The API's error catalog: every answer that is not a success has `{error: CODE, message}` and, for bad input,
+ * the offending fields. Codes are stable strings clients may switch on.
+ */
+export const ApiErrorCode = {
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  VALIDATION: 'VALIDATION_FAILED',
+  NOT_FOUND: 'NOT_FOUND',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_KEY_REUSED',
+  NOTHING_TO_RETRY: 'NOTHING_TO_RETRY',
+  BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  WEBHOOK_NOT_CONFIGURED: 'WEBHOOK_NOT_CONFIGURED',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_ERROR',
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+
+export interface FieldIssue {
+  /** Where the problem is: `body.records.0.id`, `params.name`, `query.limit`. */
+  field: string;
+  message: string;
+}
+
+/** An error a route throws on purpose; the error handler answers it as it is. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: ApiErrorCode;
+  readonly issues: readonly FieldIssue[];
+  constructor(statusCode: number, code: ApiErrorCode, message: string, issues: readonly FieldIssue[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+/** Redis did not answer in time, or refused: the API says so at once instead of hanging. */
+export class UnavailableError extends ApiError {
+  constructor(message = 'Redis is unavailable: try again shortly') {
+    super(503, ApiErrorCode.UNAVAILABLE, message);
+    this.name = 'UnavailableError';
+  }
+}
+
+// What ioredis and BullMQ throw when the connection is down or a command times out.
+const REDIS_DOWN = /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|MaxRetriesPerRequest|max retries per request|Stream isn't writeable|connect ETIMEDOUT|Redis is not connected/i;
+
+export function isRedisDown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'MaxRetriesPerRequestError' || REDIS_DOWN.test(error.message) || (error.cause instanceof Error && REDIS_DOWN.test(error.cause.message));
+}
+
+/**
+ * Races a Redis-backed call against a deadline. ioredis may hold a command in its offline queue while it
+ * reconnects; the caller gets a 503 at `ms` instead of a hung request.
+ */
+export async function withDeadline<T>(work: Promise<T>, ms = 800): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError('Redis did not answer in time: try again shortly')), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    throw isRedisDown(error) ? new UnavailableError() : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function errorBody(code: ApiErrorCode, message: string, issues: readonly FieldIssue[] = []) {
+  return issues.length > 0 ? { error: code, message, issues } : { error: code, message };
+}
+
+function zodIssues(error: FastifyError): FieldIssue[] {
+  const raw = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  // Fastify says "querystring"; clients know it as the query.
+  const context = raw === 'querystring' ? 'query' : raw;
+  return (error.validation ?? []).map((v) => {
+    const path = String(v.instancePath ?? '').split('/').filter(Boolean);
+    const params = v.params as { issue?: { path?: PropertyKey[] } } | undefined;
+    const issuePath = params?.issue?.path?.map(String) ?? path;
+    return { field: [context, ...issuePath].join('.'), message: v.message ?? 'invalid' };
+  });
+}
+
+/**
+ * Maps every failure to a JSON answer. Bad input is always a 4xx: a 500 means a bug on our side, and its
+ * message is not shown (it may carry internals).
+ */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiError) {
+    return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.issues));
+  }
+  if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+    const issues = zodIssues(error);
+    const fields = issues.map((i) => i.field).join(', ');
+    return reply.code(400).send(errorBody(ApiErrorCode.VALIDATION, `invalid request: ${fields || 'input'}`, issues));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return reply.code(413).send(errorBody(ApiErrorCode.BODY_TOO_LARGE, error.message));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return reply.code(415).send(errorBody(ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, error.message));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return reply.code(400).send(errorBody(ApiErrorCode.VALIDATION, error.message, [{ field: 'body', message: error.message }]));
+  }
+  // JSON.parse's SyntaxError from the default parser, and any other 4xx Fastify raised for the request itself.
+  if (error instanceof SyntaxError || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
+    return reply.code(error.statusCode ?? 400).send(errorBody(ApiErrorCode.VALIDATION, error.message, [{ field: 'body', message: error.message }]));
+  }
+  if (isRedisDown(error)) return reply.code(503).send(errorBody(ApiErrorCode.UNAVAILABLE, 'Redis is unavailable: try again shortly'));
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.code(500).send(errorBody(ApiErrorCode.INTERNAL, 'internal error'));
+}

@@ -1,0 +1,81 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { canonicalJson } from '../sync/canonical-json.ts';
+import { ApiError, ApiErrorCode } from './errors.ts';
+
+/** A key is honoured this long after its first use. */
+export const IDEMPOTENCY_TTL_S = 24 * 3600;
+
+/** What a key remembers: which request it was first used for, and the job id it was given. */
+const Entry = z.object({ hash: z.string(), jobId: z.string(), state: z.enum(['reserved', 'enqueued']) });
+type Entry = z.infer<typeof Entry>;
+
+export interface IdempotentStart {
+  jobId: string;
+  /** False when the key was seen before with the same request: nothing new was started. */
+  created: boolean;
+}
+
+/**
+ * Starts work at most once per `Idempotency-Key`. The key is reserved with SET NX together with the job id the
+ * work will get, and only then is the job enqueued under that id; a crash between the two leaves a reservation
+ * that the next request with the key completes, under the same id, so BullMQ's duplicate-id check makes it a
+ * no-op when the job got in. A key reused for a different request (another route or body) is a 409.
+ */
+export class IdempotencyStore {
+  readonly #redis: Redis;
+  readonly #keyOf: (key: string) => string;
+
+  constructor(redis: Redis, keyOf: (key: string) => string) {
+    this.#redis = redis;
+    this.#keyOf = keyOf;
+  }
+
+  /** Fingerprint of a request: the route it hit and its canonical body. */
+  static fingerprint(route: string, body: unknown): string {
+    return createHash('sha256').update(route).update('\n').update(canonicalJson(body ?? null)).digest('hex');
+  }
+
+  /**
+   * `start(jobId)` enqueues and answers the id it used (null: nothing to do, and the key is released).
+   * `newJobId` makes the id stored in the reservation.
+   */
+  async run(key: string, fingerprint: string, newJobId: () => string, start: (jobId: string) => Promise<string | null>): Promise<IdempotentStart | null> {
+    const redisKey = this.#keyOf(createHash('sha256').update(key).digest('hex'));
+    const reserved: Entry = { hash: fingerprint, jobId: newJobId(), state: 'reserved' };
+    const won = (await this.#redis.set(redisKey, JSON.stringify(reserved), 'EX', IDEMPOTENCY_TTL_S, 'NX')) === 'OK';
+    const entry = won ? reserved : await this.#read(redisKey);
+    if (!entry) return this.run(key, fingerprint, newJobId, start); // expired between SET and GET: try again
+    if (entry.hash !== fingerprint) {
+      throw new ApiError(409, ApiErrorCode.IDEMPOTENCY_CONFLICT, 'this Idempotency-Key was already used with a different request', [
+        { field: 'headers.idempotency-key', message: 'reused with a different body or route' },
+      ]);
+    }
+    if (!won && entry.state === 'enqueued') return { jobId: entry.jobId, created: false };
+    let jobId: string | null;
+    try {
+      jobId = await start(entry.jobId);
+    } catch (error) {
+      // Nothing was started under this key: let the client retry with it.
+      if (won) await this.#redis.del(redisKey).catch(() => undefined);
+      throw error;
+    }
+    if (jobId === null) {
+      await this.#redis.del(redisKey);
+      return null;
+    }
+    await this.#redis.set(redisKey, JSON.stringify({ ...entry, state: 'enqueued' } satisfies Entry), 'EX', IDEMPOTENCY_TTL_S, 'XX');
+    return { jobId, created: won };
+  }
+
+  async #read(redisKey: string): Promise<Entry | null> {
+    const raw = await this.#redis.get(redisKey);
+    if (!raw) return null;
+    const parsed = Entry.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+}
+
+/** A job id for new work of one kind; BullMQ custom ids may not contain ':'. */
+export const newJobId = (kind: 'run' | 'records' | 'retry' | 'webhook') => `${kind}-${randomUUID()}`;

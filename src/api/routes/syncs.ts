@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SYNC_QUEUE } from '../../queues/contracts.ts';
+import type { SyncDefinition } from '../../sync/definition.ts';
+import type { AppDeps } from '../deps.ts';
+import { withDeadline } from '../errors.ts';
+import { runView } from '../job-view.ts';
+import { ErrorResponse, ErrorsPage, Paging, RunView, SyncParams, SyncView } from '../schemas.ts';
+import { requireSync } from './start-work.ts';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
+
+export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const { engine } = deps;
+  const deadline = deps.redisDeadlineMs ?? 800;
+
+  app.get('/v1/syncs', {
+    schema: {
+      summary: 'List the syncs',
+      description: 'Every loaded sync definition with its schedule, next scheduled run and last run.',
+      tags: ['syncs'],
+      response: { 200: z.object({ syncs: z.array(SyncView) }), ...errors },
+    },
+  }, async () => {
+    const queue = engine.queues.queue(SYNC_QUEUE);
+    const syncs = await withDeadline(
+      Promise.all(
+        [...engine.syncs.values()].map(async (sync) => {
+          const [scheduler, last] = await Promise.all([sync.schedule ? queue.getJobScheduler(sync.name) : null, engine.ledger.runs(sync.name, 0, 1)]);
+          const next = scheduler?.next;
+          const lastRun = last.runs[0];
+          return { ...describe(sync), next_run_at: typeof next === 'number' ? new Date(next).toISOString() : null, last_run: lastRun ? runView(lastRun) : null };
+        }),
+      ),
+      deadline,
+    );
+    return { syncs };
+  });
+
+  app.get('/v1/syncs/:name/runs', {
+    schema: {
+      summary: "A sync's runs",
+      description: 'Newest first, paged; run ledgers are kept 7 days (at most 500 per sync).',
+      tags: ['syncs'],
+      params: SyncParams,
+      querystring: Paging,
+      response: { 200: z.object({ total: z.number(), offset: z.number(), limit: z.number(), items: z.array(RunView) }), ...errors },
+    },
+  }, async (request) => {
+    const { name } = request.params;
+    requireSync(deps, name, 'params.name');
+    const { offset, limit } = request.query;
+    const page = await withDeadline(engine.ledger.runs(name, offset, limit), deadline);
+    return { total: page.total, offset, limit, items: page.runs.map(runView) };
+  });
+
+  app.get('/v1/syncs/:name/errors', {
+    schema: {
+      summary: "A sync's record-level errors",
+      description: 'Newest first, paged; the last 5000 are kept.',
+      tags: ['syncs'],
+      params: SyncParams,
+      querystring: Paging,
+      response: { 200: ErrorsPage, ...errors },
+    },
+  }, async (request) => {
+    const { name } = request.params;
+    requireSync(deps, name, 'params.name');
+    const { offset, limit } = request.query;
+    const page = await withDeadline(engine.ledger.syncErrors(name, offset, limit), deadline);
+    return { total: page.total, offset, limit, items: page.errors };
+  });
+};
+
+function describe(sync: SyncDefinition) {
+  return {
+    name: sync.name,
+    enabled: sync.enabled,
+    source: sync.source,
+    targets: sync.targets.map((t) => ({ provider: t.provider, connection: t.connection, mapping: t.mapping.name, mode: t.mode })),
+    schedule: sync.schedule === null ? null : 'every' in sync.schedule ? { every_ms: sync.schedule.every } : { cron: sync.schedule.cron, tz: sync.schedule.tz },
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { TokenChecker, cookieAllowed, readCookie } from '../../../src/api/auth.ts';
+
+describe('TokenChecker', () => {
+  const checker = new TokenChecker(['alpha-token', 'beta-token-longer']);
+
+  it('accepts each configured token and nothing else, whatever the length', () => {
+    expect(checker.check('alpha-token')).toBe(true);
+    expect(checker.check('beta-token-longer')).toBe(true);
+    for (const wrong of ['', 'alpha', 'alpha-token ', 'ALPHA-TOKEN', 'x'.repeat(10_000)]) expect(checker.check(wrong)).toBe(false);
+  });
+
+  it('derives a session value that is not the token and checks it back', () => {
+    const session = checker.sessionFor('alpha-token');
+    expect(session).not.toContain('alpha-token');
+    expect(checker.checkSession(session)).toBe(true);
+    expect(checker.checkSession(checker.sessionFor('not-a-token'))).toBe(false);
+  });
+
+  it('refuses to exist without tokens', () => {
+    expect(() => new TokenChecker([])).toThrow(/at least one token/);
+  });
+});
+
+describe('readCookie / cookieAllowed', () => {
+  it('reads one cookie among several', () => {
+    expect(readCookie('a=1; crm_bridge_session=abc%20d; b=2', 'crm_bridge_session')).toBe('abc d');
+    expect(readCookie('a=1', 'crm_bridge_session')).toBeNull();
+    expect(readCookie(undefined, 'x')).toBeNull();
+  });
+
+  it('lets the cookie open the dashboard and docs only', () => {
+    expect(cookieAllowed('/admin/queues/api/queues')).toBe(true);
+    expect(cookieAllowed('/docs/static/index.html')).toBe(true);
+    expect(cookieAllowed('/v1/syncs')).toBe(false);
+    expect(cookieAllowed('/metrics')).toBe(false);
+  });
+});
