@@ -42,12 +42,15 @@ serve({
     const queue = new Queue('addbulk', { connection, prefix: PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     await queue.waitUntilReady();
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     await addInChunks(queue, records, (i) => ({ i }));
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     await queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();
-    return { ms };
+    return { ms, cpuMs };
   },
 
   naive: async (args: { redisUrl: string; records: number; concurrency: number; powerchord: { url: string; token: string; trunkId: string } }) => {
@@ -68,6 +71,7 @@ serve({
     let failed = 0;
     rss.reset();
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const worker = new Worker(
       'naive',
       async (job: Job) => {
@@ -85,11 +89,13 @@ serve({
     });
     await finished;
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const peakRssMb = rss.peakMb();
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
     producer.disconnect();
-    return { ms, completed, failed, peakRssMb };
+    return { ms, cpuMs, completed, failed, peakRssMb };
   },
 });

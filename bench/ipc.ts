@@ -98,6 +98,7 @@ export class ChildHandle {
 /** Samples this process's RSS every `intervalMs`; `peak()` is the largest since the last `reset()`. */
 export class RssSampler {
   #peak = 0;
+  #atPeak: NodeJS.MemoryUsage = process.memoryUsage();
   readonly #timer: NodeJS.Timeout;
 
   constructor(intervalMs = 100) {
@@ -107,7 +108,18 @@ export class RssSampler {
   }
 
   sample(): void {
-    this.#peak = Math.max(this.#peak, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    if (rss > this.#peak) {
+      this.#peak = rss;
+      this.#atPeak = process.memoryUsage();
+    }
+  }
+
+  /** heap, external and array buffers (MB) when the peak was seen: where the RSS went. */
+  breakdownAtPeak(): Record<string, number> {
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = this.#atPeak;
+    return { rss: mb(rss), heapTotal: mb(heapTotal), heapUsed: mb(heapUsed), external: mb(external), arrayBuffers: mb(arrayBuffers) };
   }
 
   reset(): void {

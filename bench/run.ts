@@ -24,6 +24,8 @@ const { values: flags } = parseArgs({
     'no-baselines': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the worker process to .data/bench-prof. */
     'cpu-prof': { type: 'boolean', default: false },
+    /** Extra Node flags for the worker process only (space-separated), e.g. "--max-old-space-size=128". */
+    'worker-flags': { type: 'string', default: '' },
     'log-level': { type: 'string', default: 'warn' },
     /** Per-phase time cap. */
     'timeout-s': { type: 'string', default: '1800' },
@@ -52,6 +54,7 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
 
 interface NaiveResult {
   ms: number;
+  cpuMs: number;
   completed: number;
   failed: number;
   peakRssMb: number;
@@ -90,15 +93,15 @@ async function main(): Promise<void> {
   await simulators.call('seed', { records });
   log(`seeded in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-  let addBulkMs: number | null = null;
+  let addBulk: { ms: number; cpuMs: number } | null = null;
   let naive: NaiveResult | null = null;
   if (!flags['no-baselines']) {
     const baseline = new ChildHandle('baseline', path.join(here, 'baseline-process.ts'));
     children.push(baseline);
     await baseline.ready;
     log(`enqueue baseline: addBulk of ${records} jobs`);
-    addBulkMs = (await baseline.call<{ ms: number }>('addBulk', { redisUrl, records })).ms;
-    log(`addBulk: ${round(rate(records, addBulkMs))} jobs/s`);
+    addBulk = await baseline.call<{ ms: number; cpuMs: number }>('addBulk', { redisUrl, records });
+    log(`addBulk: ${round(rate(records, addBulk.ms))} jobs/s`);
     log(`naive baseline: ${records} jobs, one got POST each, concurrency ${concurrency}`);
     const measured = await baseline.call<NaiveResult>('naive', { redisUrl, records, concurrency, powerchord: info.powerchord });
     naive = measured;
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
   }
 
   const worker = new ChildHandle('worker', path.join(here, 'worker-process.ts'), {
-    execArgv: [...process.execArgv, ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data/bench-prof')}`] : [])],
+    execArgv: [...process.execArgv, ...flags['worker-flags'].split(' ').filter(Boolean), ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data/bench-prof')}`] : [])],
   });
   children.push(worker);
   await worker.ready;
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     logLevel: flags['log-level'],
   };
   await worker.call('init', init);
+  log(`worker ready, RSS ${round(await worker.call<number>('rssMb'))} MB`);
   await worker.call('resetPeakRss');
 
   const phase = async (name: string, full: boolean) => {
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
     log(`${name}: running`);
     const result = await worker.call<PhaseResult>('run', { full, timeoutMs });
     const calls = await simulators.call<Calls>('powerchordCalls');
+    log(`${name}: worker peak RSS so far ${round(await worker.call<number>('peakRssMb'))} MB, at that peak ${JSON.stringify(await worker.call('memoryAtPeak'))}`);
     log(`${name}: ${result.run.status} in ${round(result.ms / 1000, 1)} s, ${round(rate(result.run.counts.pulled, result.ms))} records/s, counts ${JSON.stringify(result.run.counts)}, PowerChord calls ${JSON.stringify(calls.all)}`);
     if (result.run.status !== 'SUCCESS') throw new Error(`${name} ended ${result.run.status}: ${JSON.stringify(result.run)}`);
     return { ...result, calls };
@@ -142,6 +147,7 @@ async function main(): Promise<void> {
   log(`modified ${modified} prospects (1 %)`);
   const changed = await phase('re-sync, 1 % changed', true);
   const peakRssMb = await worker.call<number>('peakRssMb');
+  log(`worker memory at its peak RSS (MB): ${JSON.stringify(await worker.call('memoryAtPeak'))}`);
 
   const memory = await admin.info('memory');
   const usedMemory = Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? NaN);
@@ -158,7 +164,7 @@ async function main(): Promise<void> {
   for (const [ok, what] of checks) if (!ok) log(`CHECK FAILED: ${what}`);
 
   const baselineRate = naive ? rate(records, naive.ms) : null;
-  const addBulkRate = addBulkMs === null ? null : rate(records, addBulkMs);
+  const addBulkRate = addBulk === null ? null : rate(records, addBulk.ms);
   const firstRate = rate(records, first.ms);
   const unchangedRate = rate(records, unchanged.ms);
   const changedRate = rate(records, changed.ms);
@@ -176,16 +182,18 @@ async function main(): Promise<void> {
     redis_used_memory_mb: round(usedMemory / (1024 * 1024), 1),
   };
 
-  const rows: Array<[string, string, string, string, string]> = [
-    ['phase', 'items', 'seconds', 'per second', 'notes'],
-    ['enqueue baseline (addBulk)', String(records), addBulkMs === null ? '-' : (addBulkMs / 1000).toFixed(2), addBulkRate === null ? '-' : String(round(addBulkRate)), '1000 jobs per addBulk'],
-    ['naive baseline (job + POST)', String(records), naive ? (naive.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), naive ? `concurrency ${concurrency}, peak RSS ${round(naive.peakRssMb)} MB` : ''],
-    ['first sync (all created)', String(records), (first.ms / 1000).toFixed(2), String(round(firstRate)), `PowerChord calls ${first.calls.all['POST /v1/:trunkID'] ?? 0} POST + ${first.calls.all['PATCH /v3/lead/:leadID'] ?? 0} PATCH`],
-    ['re-sync, nothing changed', String(records), (unchanged.ms / 1000).toFixed(2), String(round(unchangedRate)), `${unchanged.calls.writes} writes`],
-    ['re-sync, 1 % changed', String(records), (changed.ms / 1000).toFixed(2), String(round(changedRate)), `${changed.calls.writes} writes for ${modified} changes`],
+  // CPU µs per item of the process doing the work: steadier than wall time on a shared machine.
+  const cpuPer = (cpuMs: number | undefined) => (cpuMs === undefined ? '-' : String(round((cpuMs * 1000) / records)));
+  const rows: Array<[string, string, string, string, string, string]> = [
+    ['phase', 'items', 'seconds', 'per second', 'CPU µs/item', 'notes'],
+    ['enqueue baseline (addBulk)', String(records), addBulk ? (addBulk.ms / 1000).toFixed(2) : '-', addBulkRate === null ? '-' : String(round(addBulkRate)), cpuPer(addBulk?.cpuMs), '1000 jobs per addBulk (producer process)'],
+    ['naive baseline (job + POST)', String(records), naive ? (naive.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), cpuPer(naive?.cpuMs), naive ? `concurrency ${concurrency}, peak RSS ${round(naive.peakRssMb)} MB` : ''],
+    ['first sync (all created)', String(records), (first.ms / 1000).toFixed(2), String(round(firstRate)), cpuPer(first.cpuMs), `PowerChord calls ${first.calls.all['POST /v1/:trunkID'] ?? 0} POST + ${first.calls.all['PATCH /v3/lead/:leadID'] ?? 0} PATCH`],
+    ['re-sync, nothing changed', String(records), (unchanged.ms / 1000).toFixed(2), String(round(unchangedRate)), cpuPer(unchanged.cpuMs), `${unchanged.calls.writes} writes`],
+    ['re-sync, 1 % changed', String(records), (changed.ms / 1000).toFixed(2), String(round(changedRate)), cpuPer(changed.cpuMs), `${changed.calls.writes} writes for ${modified} changes`],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: readonly string[]) => row.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (row: readonly string[]) => row.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const out: string[] = [
     `crm-bridge benchmark: ${records} records, page ${pageSize}, batch ${batchSize}, push concurrency ${concurrency} (naive: same), sync concurrency ${syncConcurrency}`,
     line(rows[0]!),

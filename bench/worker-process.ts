@@ -27,6 +27,8 @@ export interface WorkerInit {
 
 export interface PhaseResult {
   ms: number;
+  /** CPU time (user + system) this process spent on the phase. */
+  cpuMs: number;
   run: RunSummary;
 }
 
@@ -78,11 +80,15 @@ serve({
   run: async ({ full, timeoutMs }: { full: boolean; timeoutMs: number }): Promise<PhaseResult> => {
     const e = started();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const runId = await e.enqueueRun(SYNC, { full, trigger: 'cli' });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const run = await e.ledger.get(runId);
-      if (run && run.status !== 'PENDING') return { ms: performance.now() - t0, run };
+      if (run && run.status !== 'PENDING') {
+        const cpu = process.cpuUsage(cpu0);
+        return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, run };
+      }
       if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status ?? 'unknown'} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -90,6 +96,7 @@ serve({
 
   resetPeakRss: () => (rss.reset(), true),
   peakRssMb: () => rss.peakMb(),
+  memoryAtPeak: () => rss.breakdownAtPeak(),
   rssMb: () => process.memoryUsage.rss() / (1024 * 1024),
 
   close: async () => {
