@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
+import { countRateLimitWait, countRecords, observeRun } from '../metrics.ts';
 import { ProviderRateLimitedError } from '../providers/errors.ts';
 import { applyMapping } from '../mapping/index.ts';
 import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
@@ -25,6 +26,7 @@ export async function processPage(ctx: SyncContext, job: Job, token: string | un
   } catch (error) {
     if (!(error instanceof ProviderRateLimitedError)) throw error;
     // The source's budget is spent: park this page until it refills, holding no worker and spending no attempt.
+    countRateLimitWait(error.provider, error.retryAfterMs ?? 1_000);
     await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 1_000), token);
     throw new DelayedError();
   }
@@ -118,7 +120,12 @@ async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promi
     const resume = source.resumeCursor(next, sync.lookbackMs ?? ctx.settings.lookbackMs);
     await ctx.redis.set(ctx.keys.cursor(sync.name), JSON.stringify(resume));
   }
+  for (const target of sync.targets) {
+    const count = new Set(errors.filter((e) => e.target === target.key).map((e) => e.sourceId)).size;
+    if (count > 0) countRecords(target.provider, 'rejected', count);
+  }
   if (finished) await onRunFinished(ctx, sync.name, data.runId);
+  else await reportProgress(ctx, data.runId);
   log.debug({ records: records.length, unchanged, rejected, batches: batches.length, done }, 'page processed');
   return { records: records.length, batches: batches.length };
 }
@@ -180,6 +187,15 @@ function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[]
 
 export async function onRunFinished(ctx: SyncContext, sync: string, runId: string): Promise<void> {
   await releaseActiveRun(ctx, sync, runId);
-  const run = await ctx.ledger.get(runId);
+  const run = await reportProgress(ctx, runId);
+  if (run) observeRun(run);
   ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts }, 'run finished');
+}
+
+/** Shows the run's counts as its job's progress, so the dashboard follows a run as it goes. */
+async function reportProgress(ctx: SyncContext, runId: string) {
+  const run = await ctx.ledger.get(runId);
+  const job = run ? await ctx.queues.queue(SYNC_QUEUE).getJob(runId) : undefined;
+  if (run && job) await job.updateProgress({ status: run.status, ...run.counts, pendingBatches: run.pendingBatches, pullDone: run.pullDone });
+  return run;
 }

@@ -5,6 +5,7 @@ import { PushJob, pushQueueName, type PushRecord } from '../queues/contracts.ts'
 import { getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
+import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './page-processor.ts';
 
 /** What happened to one record in this attempt. */
@@ -66,8 +67,10 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   }
 
   await recordFailures(ctx, sync, data.runId, failures);
+  countRecords(connector.provider, 'failed', failures.length);
 
   if (rateLimitedMs !== null) {
+    countRateLimitWait(connector.provider, rateLimitedMs);
     // The queue's limiter owns 429s: no attempt is spent, no worker sleeps.
     await job.updateData({ ...data, records: [...unfinished, ...pending] });
     await ctx.queues.queue(pushQueueName(connector.provider)).rateLimit(rateLimitedMs);
@@ -81,6 +84,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   if (unfinished.length > 0) {
     // Out of attempts: what is left becomes record-level failures, retried by the next run.
     await recordFailures(ctx, sync, data.runId, unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED')));
+    countRecords(connector.provider, 'failed', unfinished.length);
   }
   if (pending.length > 0) {
     // So that a webhook naming the write (Propexo WRITE_OPERATION_FAILURE) can wake this job at once.
@@ -183,6 +187,7 @@ async function markSent(ctx: SyncContext, sync: SyncDefinition, target: SyncTarg
     .hdel(k.failed(sync.name), record.sourceId);
   if (op !== 'skipped') tx.hincrby(k.run(runId), op, 1);
   await tx.exec();
+  if (op !== 'skipped') countRecords(target.provider, op);
   return { kind: 'done', op };
 }
 
