@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { resolveApiTokens, startApi, type RunningApi } from '../api/server.ts';
-import { connectionsFromEnv } from '../config/connections.ts';
+import { connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts';
 import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -80,7 +80,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     syncs: definitions.syncs,
     connections,
     logger,
-    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS },
+    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS },
   });
 
   const usable = [...definitions.syncs.values()].filter((sync) => {
@@ -91,7 +91,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   if (options.workers) {
-    engine.startWorkers({ pushConcurrency: env.PUSH_CONCURRENCY, limits: pushLimits(connections.has('propexo')) });
+    engine.startWorkers({ pushConcurrency: (provider) => pushConcurrencyOf(env, provider) });
     logger.info({ redis: redact(redisUrl), prefix: env.QUEUE_PREFIX }, 'workers started');
   }
   if (options.schedule) {
@@ -131,15 +131,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     })());
 
   return { logger, engine, definitions, redisUrl, redis, producer, sandbox, api, shutdown };
-}
-
-/**
- * Job-rate limits per provider queue, global across every worker process. Propexo's budget is 150 requests a
- * minute; one push job makes up to a batch of calls plus confirmations, so its queue is held well under that and
- * the connector's own header-driven slowdown does the rest.
- */
-function pushLimits(hasPropexo: boolean): Partial<Record<ProviderName, { max: number; durationMs: number }>> {
-  return hasPropexo ? {} : {};
 }
 
 function redact(url: string): string {

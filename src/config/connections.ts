@@ -8,6 +8,18 @@ const POWERCHORD_API_HOSTS = { us: 'https://api.powerchord.com', eu: 'https://ap
  * The connections configured in the environment: one per provider that has a token, named after the provider
  * (`trata`, `overplane`, `propexo`, `powerchord`). Job files name connections; tokens never leave this object.
  */
+/** The request budget configured for a provider, if any. */
+function rateLimitOf(env: Env, provider: ProviderName): ConnectionConfig['rateLimit'] {
+  const prefix = provider.toUpperCase() as Uppercase<ProviderName>;
+  const limit = env[`${prefix}_RATE_LIMIT`];
+  return limit === undefined ? undefined : { limit, windowMs: env[`${prefix}_RATE_WINDOW_MS`] };
+}
+
+/** Push jobs per process for a provider's queue. */
+export function pushConcurrencyOf(env: Env, provider: ProviderName): number {
+  return env[`${provider.toUpperCase() as Uppercase<ProviderName>}_PUSH_CONCURRENCY`] ?? env.PUSH_CONCURRENCY;
+}
+
 export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
   const timeoutMs = env.PROVIDER_TIMEOUT_MS;
   const connections = new Map<string, ConnectionConfig>();
@@ -16,9 +28,9 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
     token: string | undefined,
     baseUrl: string,
     options: Record<string, string | undefined>,
-    rateLimit?: ConnectionConfig['rateLimit'],
   ) => {
     if (!token) return;
+    const rateLimit = rateLimitOf(env, provider);
     const defined = Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined));
     connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined, ...(rateLimit ? { rateLimit } : {}) });
   };
@@ -28,7 +40,7 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
     integrationId: env.PROPEXO_INTEGRATION_ID,
     leaseId: env.PROPEXO_LEASE_ID,
     rateLimitWindowMs: String(env.PROPEXO_RATE_WINDOW_MS),
-  }, { limit: env.PROPEXO_RATE_LIMIT, windowMs: env.PROPEXO_RATE_WINDOW_MS });
+  });
   add('powerchord', env.POWERCHORD_TOKEN, env.POWERCHORD_BASE_URL ?? POWERCHORD_API_HOSTS[env.POWERCHORD_REGION], {
     region: env.POWERCHORD_REGION,
     trunkId: env.POWERCHORD_TRUNK_ID,

@@ -13,7 +13,7 @@ const url = z.url({ protocol: /^https?$/ });
  * Every environment variable crm-bridge reads, with its default. Provider tokens are secrets: they stay in this
  * object and in the connection config, and never reach job data, logs or error messages.
  */
-export const EnvSchema = z.object({
+const BaseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redis to use; when unset, `npm start` and the tests start a private redis-server. */
   REDIS_URL: url.or(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')).optional(),
@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   /** How far an incremental pull steps back from the last high-water mark, ms. */
   PULL_LOOKBACK_MS: z.coerce.number().int().min(0).default(60_000),
+  /** A job's lock period, ms: a killed worker's jobs go to another worker once it lapses. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(8),
 
@@ -54,9 +56,6 @@ export const EnvSchema = z.object({
   PROPEXO_INTEGRATION_ID: optionalText,
   PROPEXO_LEASE_ID: optionalText,
   PROPEXO_WEBHOOK_SECRET: optionalText,
-  /** Propexo's request budget per window, shared by every worker (its default plan: 150 a minute). */
-  PROPEXO_RATE_LIMIT: z.coerce.number().int().min(1).default(150),
-  PROPEXO_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 
   POWERCHORD_REGION: z.enum(['us', 'eu']).default('us'),
   POWERCHORD_BASE_URL: url.optional(),
@@ -65,6 +64,29 @@ export const EnvSchema = z.object({
   POWERCHORD_TRUNK_ID: optionalText,
   POWERCHORD_ORGANIZATION_ID: optionalText,
 });
+
+
+/**
+ * Per provider: a request budget shared by every worker (`<P>_RATE_LIMIT` requests per `<P>_RATE_WINDOW_MS`) and
+ * how many push jobs each process runs at once for it (`<P>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY).
+ * Propexo's budget is documented (150 a minute); the others document none, so theirs are unset unless configured.
+ */
+export const PROVIDER_LIMITS_SCHEMA = z.object({
+  TRATA_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  TRATA_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  TRATA_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  OVERPLANE_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  OVERPLANE_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  OVERPLANE_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  PROPEXO_RATE_LIMIT: z.coerce.number().int().min(1).default(150),
+  PROPEXO_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  PROPEXO_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  POWERCHORD_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  POWERCHORD_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  POWERCHORD_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const EnvSchema = BaseEnvSchema.extend(PROVIDER_LIMITS_SCHEMA.shape);
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Parses the environment; every bad variable is listed in one ConfigError. */

@@ -22,6 +22,8 @@ export interface QueueFactoryOptions {
   workerConnection: () => Redis;
   /** Overrides of DEFAULT_JOB_OPTIONS (attempts, backoff). */
   jobOptions?: JobsOptions;
+  /** How long a job's lock lasts without renewal (BullMQ's default: 30 s). */
+  lockMs?: number | undefined;
 }
 
 export class QueueFactory {
@@ -56,8 +58,10 @@ export class QueueFactory {
       connection: this.#options.workerConnection(),
       prefix: this.#options.prefix,
       concurrency: 1,
-      // A stalled job (its worker was killed) is picked up again after this many ms.
-      stalledInterval: 15_000,
+      ...(this.#options.lockMs
+        ? // A killed worker's job is taken up again once its lock lapses; stalled checks run twice per lock period.
+          { lockDuration: this.#options.lockMs, stalledInterval: Math.max(500, Math.floor(this.#options.lockMs / 2)) }
+        : {}),
       maxStalledCount: 3,
       ...options,
     });

@@ -27,6 +27,8 @@ export interface EngineSettings {
   attempts: number;
   /** First backoff between attempts; doubles each time, with jitter. */
   backoffMs: number;
+  /** A job's lock period: how soon a killed worker's jobs are taken up by another. */
+  lockMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -38,6 +40,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   activeRunRetryMs: 5_000,
   attempts: 8,
   backoffMs: 1_000,
+  lockMs: 30_000,
 };
 
 /** Everything a processor needs, made once per process. */

@@ -32,9 +32,7 @@ export interface WorkerOptions {
   /** Page jobs run at once in this process. @default 2 */
   syncConcurrency?: number;
   /** Push jobs run at once per provider queue in this process. @default 8 */
-  pushConcurrency?: number;
-  /** A global (all processes) job-rate limit per provider queue. */
-  limits?: Partial<Record<ProviderName, { max: number; durationMs: number }>>;
+  pushConcurrency?: number | ((provider: ProviderName) => number);
 }
 
 /** The sync engine of one process: queues, processors and the run ledger around one Redis. */
@@ -49,6 +47,7 @@ export class SyncEngine {
       producer: options.producer,
       workerConnection: options.workerConnection,
       jobOptions: { attempts: settings.attempts, backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 } },
+      lockMs: settings.lockMs,
     });
     const keys = syncKeys(options.prefix);
     this.ctx = {
@@ -77,12 +76,10 @@ export class SyncEngine {
     );
     const workers = [sync];
     for (const provider of PROVIDER_NAMES) {
-      const limit = options.limits?.[provider];
+      // Provider budgets are enforced per request by the connection's shared gate, not per job here.
+      const concurrency = typeof options.pushConcurrency === 'function' ? options.pushConcurrency(provider) : (options.pushConcurrency ?? 8);
       workers.push(
-        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal), {
-          concurrency: options.pushConcurrency ?? 8,
-          ...(limit ? { limiter: { max: limit.max, duration: limit.durationMs } } : {}),
-        }),
+        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal), { concurrency }),
       );
     }
     for (const worker of workers) {
@@ -107,14 +104,15 @@ export class SyncEngine {
   }
 
   /**
-   * One BullMQ job scheduler per enabled sync with a schedule; schedulers of syncs that were removed or disabled
-   * are removed. Upserts are idempotent, so several processes starting at once make no duplicates.
+   * One BullMQ job scheduler per enabled sync with a schedule whose connections are all configured; schedulers of
+   * syncs that were removed, disabled or left without a connection are removed. Upserts are idempotent, so several
+   * processes starting at once make no duplicates.
    */
   async syncSchedules(): Promise<{ scheduled: string[]; removed: string[] }> {
     const queue = this.queues.queue(SYNC_QUEUE);
     const scheduled: string[] = [];
     for (const sync of this.ctx.syncs.values()) {
-      if (!sync.enabled || !sync.schedule) continue;
+      if (!sync.enabled || !sync.schedule || !this.runnable(sync)) continue;
       const repeat = 'every' in sync.schedule ? { every: sync.schedule.every } : { pattern: sync.schedule.cron, tz: sync.schedule.tz };
       await queue.upsertJobScheduler(sync.name, repeat, { name: 'run', data: RunJob.parse({ sync: sync.name, trigger: 'schedule' }) });
       scheduled.push(sync.name);
@@ -127,6 +125,11 @@ export class SyncEngine {
       }
     }
     return { scheduled, removed };
+  }
+
+  /** Every connection the sync reads or writes is configured in this process. */
+  runnable(sync: SyncDefinition): boolean {
+    return [sync.source.connection, ...sync.targets.map((t) => t.connection)].every((name) => this.ctx.connectors.has(name));
   }
 
   /** Enqueues a run; answers its id at once. `jobId` makes the enqueue idempotent. */
@@ -149,7 +152,14 @@ export class SyncEngine {
   async retryFailed(sync: string, options: { jobId?: string } = {}): Promise<string | null> {
     const ids = (await this.ctx.redis.hkeys(this.ctx.keys.failed(sync))).slice(0, 1000);
     if (ids.length === 0) return null;
-    // A human asked for these: an "outcome unknown" hold is lifted, and the push looks before it creates.
+    // A human asked for these, having checked the target: an "outcome unknown" hold is lifted, so a record whose
+    // interrupted create did not happen is created now.
+    const definition = this.ctx.syncs.get(sync);
+    if (definition) {
+      const lift = this.ctx.redis.multi();
+      for (const target of definition.targets) lift.hdel(this.ctx.keys.intent(definition.source.connection, target.connection), ...ids);
+      await lift.exec();
+    }
     return this.enqueueRun(sync, { trigger: 'retry', sourceIds: ids, ...(options.jobId ? { jobId: options.jobId } : {}) });
   }
 

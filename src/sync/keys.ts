@@ -9,6 +9,8 @@ export function syncKeys(prefix: string) {
     runErrors: (runId: string) => k('run', runId, 'errors'),
     runPages: (runId: string) => k('run', runId, 'pages'),
     runBatches: (runId: string) => k('run', runId, 'batches'),
+    /** `target:sourceId` of the records this run counted as failed (each once). */
+    runFailed: (runId: string) => k('run', runId, 'failed'),
     syncRuns: (sync: string) => k('sync', sync, 'runs'),
     syncErrors: (sync: string) => k('sync', sync, 'errors'),
     cursor: (sync: string) => k('sync', sync, 'cursor'),

@@ -75,7 +75,7 @@ async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promi
 
   // The failed records of earlier runs get one more try at the end of every normal run.
   const partial = data.sourceIds !== undefined || data.records !== undefined;
-  const retryIds = done && !data.retryPhase && !partial ? await failedIds(ctx, sync.name) : [];
+  const retryIds = done && !data.retryPhase && !partial ? await failedIds(ctx, sync.name, data.runId) : [];
   const pullDone = done && retryIds.length === 0;
   const rejected = new Set(errors.map((e) => `${e.target}\u0000${e.sourceId}`)).size;
 
@@ -170,10 +170,16 @@ async function lastSentBodies(ctx: SyncContext, sync: SyncDefinition, records: S
   return { previous, echoes };
 }
 
-async function failedIds(ctx: SyncContext, sync: string): Promise<string[]> {
-  const [, ids] = await ctx.redis.hscan(ctx.keys.failed(sync), '0', 'COUNT', RETRY_IDS_PER_RUN);
+/** Records that failed in earlier runs (this run's own failures were just tried). */
+async function failedIds(ctx: SyncContext, sync: string, runId: string): Promise<string[]> {
+  const [, entries] = await ctx.redis.hscan(ctx.keys.failed(sync), '0', 'COUNT', RETRY_IDS_PER_RUN);
+  const ids: string[] = [];
   // HSCAN answers field, value, field, value...
-  return ids.filter((_, i) => i % 2 === 0).slice(0, RETRY_IDS_PER_RUN);
+  for (let i = 0; i + 1 < entries.length && ids.length < RETRY_IDS_PER_RUN; i += 2) {
+    const failedIn = (JSON.parse(entries[i + 1] ?? '{}') as { runId?: string }).runId;
+    if (failedIn !== runId) ids.push(entries[i] ?? '');
+  }
+  return ids;
 }
 
 function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[] }>) {

@@ -66,8 +66,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     }
   }
 
-  await recordFailures(ctx, sync, data.runId, failures);
-  countRecords(connector.provider, 'failed', failures.length);
+  countRecords(connector.provider, 'failed', await recordFailures(ctx, sync, data.runId, failures));
 
   if (rateLimitedMs !== null) {
     countRateLimitWait(connector.provider, rateLimitedMs);
@@ -83,8 +82,8 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   }
   if (unfinished.length > 0) {
     // Out of attempts: what is left becomes record-level failures, retried by the next run.
-    await recordFailures(ctx, sync, data.runId, unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED')));
-    countRecords(connector.provider, 'failed', unfinished.length);
+    const exhausted = unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED'));
+    countRecords(connector.provider, 'failed', await recordFailures(ctx, sync, data.runId, exhausted));
   }
   if (pending.length > 0) {
     // So that a webhook naming the write (Propexo WRITE_OPERATION_FAILURE) can wake this job at once.
@@ -216,11 +215,18 @@ function failure(sourceId: string, target: SyncTarget, reason: string, code: str
 }
 
 /** Counts failures, keeps them in the run's and the sync's errors, and marks the records for the next run's retry. */
-async function recordFailures(ctx: SyncContext, sync: SyncDefinition, runId: string, failures: RecordErrorEntry[]): Promise<void> {
-  if (failures.length === 0) return;
+async function recordFailures(ctx: SyncContext, sync: SyncDefinition, runId: string, failures: RecordErrorEntry[]): Promise<number> {
+  if (failures.length === 0) return 0;
+  // A job re-run after a crash may fail the same record again: the run counts and lists it once per target.
+  const marks = ctx.redis.multi();
+  for (const f of failures) marks.hsetnx(ctx.keys.runFailed(runId), `${f.target}:${f.sourceId}`, f.code ?? '1');
+  marks.expire(ctx.keys.runFailed(runId), 7 * 24 * 3600);
+  const replies = (await marks.exec()) ?? [];
+  const fresh = failures.filter((_, i) => replies[i]?.[1] === 1);
   const tx = ctx.redis.multi();
   for (const f of failures) tx.hset(ctx.keys.failed(sync.name), f.sourceId, JSON.stringify({ runId, ...f }));
-  tx.hincrby(ctx.keys.run(runId), 'failed', failures.length);
+  if (fresh.length > 0) tx.hincrby(ctx.keys.run(runId), 'failed', fresh.length);
   await tx.exec();
-  await ctx.ledger.recordErrors(runId, sync.name, failures);
+  await ctx.ledger.recordErrors(runId, sync.name, fresh);
+  return fresh.length;
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +6,7 @@ import { dataConnection } from '../../../src/redis/connection.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { syncKeys } from '../../../src/sync/keys.ts';
+import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
 import { RunLedger } from '../../../src/sync/ledger.ts';
 
 const RECORDS = 300;
@@ -16,35 +16,14 @@ const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
 const redis = dataConnection(inject('redisUrl'));
 const ledger = new RunLedger(redis, syncKeys(prefix));
 
-function startWorker(): ChildProcess {
-  return spawn(process.execPath, ['src/cli.ts', 'worker'], {
-    env: {
-      PATH: process.env['PATH'],
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      TRATA_BASE_URL: trata.url,
-      TRATA_TOKEN: trata.token,
-      POWERCHORD_BASE_URL: powerchord.url,
-      POWERCHORD_LEADS_BASE_URL: powerchord.url,
-      POWERCHORD_TOKEN: powerchord.token,
-      POWERCHORD_TRUNK_ID: powerchord.trunkId,
-      POWERCHORD_ORGANIZATION_ID: 'org-1',
-      PULL_PAGE_SIZE: '50',
-      PUSH_BATCH_SIZE: '5',
-      PUSH_CONCURRENCY: '2',
-      SHUTDOWN_TIMEOUT_S: '8',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+function startWorker() {
+  return startWorkerProcess(prefix, {
+    ...simulatorEnv({ trata, powerchord }),
+    PULL_PAGE_SIZE: '50',
+    PUSH_BATCH_SIZE: '5',
+    PUSH_CONCURRENCY: '2',
+    SHUTDOWN_TIMEOUT_S: '8',
   });
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 beforeAll(async () => {
@@ -63,7 +42,7 @@ afterAll(async () => {
 describe('graceful shutdown', () => {
   it('exits 0 within 10 s on SIGTERM mid-run, leaves no job active, and the next worker finishes the run', async () => {
     const first = startWorker();
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => first.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const exited = exitOf(first);
     await until(() => powerchord.store.size >= 20, 30_000, 'the run to be under way');
     const signalledAt = Date.now();
     first.kill('SIGTERM');
@@ -86,7 +65,7 @@ describe('graceful shutdown', () => {
       for (const prospect of trata.store.all()) expect(powerchord.store.byExternalId(prospect.id)).toHaveLength(1);
     } finally {
       second.kill('SIGTERM');
-      await new Promise((resolve) => second.once('exit', resolve));
+      await exitOf(second);
       await Promise.all(queues.map((q) => q.close()));
     }
   });

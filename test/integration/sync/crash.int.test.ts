@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dataConnection } from '../../../src/redis/connection.ts';
+import { startOverplaneSimulator } from '../../../src/simulators/overplane/index.ts';
+import { startPowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
+import { syncKeys } from '../../../src/sync/keys.ts';
+import { RunLedger } from '../../../src/sync/ledger.ts';
+import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
+
+const redis = dataConnection(inject('redisUrl'));
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await redis.quit();
+});
+
+const SETTINGS = { PULL_PAGE_SIZE: '25', PUSH_BATCH_SIZE: '5', PUSH_CONCURRENCY: '2', JOB_LOCK_MS: '1500' };
+const randomBetween = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
+
+/**
+ * Starts a worker and, once it is writing (the target's `progress()` moved), kills it with SIGKILL at a random
+ * moment; `kills` times. Returns how many kills happened mid-run.
+ */
+async function killRepeatedly(prefix: string, env: Record<string, string>, kills: number, progress: () => number, afterKill: () => Promise<void>) {
+  for (let i = 0; i < kills; i++) {
+    const worker = startWorkerProcess(prefix, env);
+    const before = progress();
+    await until(() => progress() > before, 20_000, 'the worker to make progress');
+    await new Promise((r) => setTimeout(r, randomBetween(0, 300)));
+    worker.kill('SIGKILL');
+    await exitOf(worker);
+    await afterKill();
+  }
+}
+
+async function firstRun(prefix: string, ledger: RunLedger, sync: string) {
+  let runId: string | undefined;
+  await until(async () => ([runId] = await redis.zrange(syncKeys(prefix).syncRuns(sync), '0', '0')).length > 0, 30_000, 'a run');
+  return (await ledger.get(runId!))!;
+}
+
+describe('kill -9 of the worker mid-run', () => {
+  it('a searchable target (Trata): every record arrives once, and the run ends SUCCESS', { timeout: 120_000 }, async () => {
+    const RECORDS = 120;
+    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
+    const ledger = new RunLedger(redis, syncKeys(prefix));
+    const overplane = await startOverplaneSimulator();
+    const trata = await startTrataSimulator();
+    cleanups.push(() => overplane.close(), () => trata.close());
+    overplane.store.seed(RECORDS);
+    trata.faults.set({ latencyMs: 20 });
+    const env = { ...simulatorEnv({ overplane, trata }), ...SETTINGS };
+
+    await killRepeatedly(prefix, env, 5, () => trata.store.size, async () => {});
+    const last = startWorkerProcess(prefix, env);
+    try {
+      const run = await firstRun(prefix, ledger, 'overplane-to-trata');
+      await until(async () => (await ledger.get(run.runId))?.status !== 'PENDING', 90_000, 'the run to finish');
+      expect((await ledger.get(run.runId))?.status).toBe('SUCCESS');
+      const emails = trata.store.all().map((p) => p.email);
+      expect(emails).toHaveLength(RECORDS);
+      expect(new Set(emails).size).toBe(RECORDS);
+    } finally {
+      last.kill('SIGTERM');
+      await exitOf(last);
+    }
+  });
+
+  it('a write-only target (PowerChord): nothing is created twice; an interrupted create is held as OUTCOME_UNKNOWN', { timeout: 240_000 }, async () => {
+    const RECORDS = 400;
+    const KILLS = 20;
+    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
+    const ledger = new RunLedger(redis, syncKeys(prefix));
+    const intents = syncKeys(prefix).intent('trata', 'powerchord');
+    const trata = await startTrataSimulator();
+    const powerchord = await startPowerChordSimulator();
+    cleanups.push(() => trata.close(), () => powerchord.close());
+    trata.store.seed(RECORDS);
+    powerchord.faults.set({ latencyMs: 20 });
+    const env = { ...simulatorEnv({ trata, powerchord }), ...SETTINGS };
+
+    let hits = 0;
+    let seen = new Set<string>();
+    await killRepeatedly(prefix, env, KILLS, () => powerchord.calls.count(), async () => {
+      // A kill hit the window when a create had started (intent written) and its outcome was not recorded.
+      const open = new Set(await redis.hkeys(intents));
+      if ([...open].some((id) => !seen.has(id))) hits++;
+      seen = open;
+    });
+    const last = startWorkerProcess(prefix, env);
+    try {
+      const run = await firstRun(prefix, ledger, 'trata-to-powerchord');
+      await until(async () => (await ledger.get(run.runId))?.status !== 'PENDING', 90_000, 'the run to finish');
+      const finished = (await ledger.get(run.runId))!;
+      const unknown = new Set((await ledger.errors(run.runId, 0, 1_000)).errors.filter((e) => e.code === 'OUTCOME_UNKNOWN').map((e) => e.sourceId));
+      console.info(`kill -9: ${hits} of ${KILLS} kills hit the create window; ${unknown.size} of ${RECORDS} records held as outcome unknown; run ${finished.status}`);
+
+      const leadsByEmail = new Map<string, number>();
+      for (const lead of powerchord.store.all()) leadsByEmail.set(String(lead.Content['email']), (leadsByEmail.get(String(lead.Content['email'])) ?? 0) + 1);
+      for (const prospect of trata.store.all()) {
+        const count = leadsByEmail.get(prospect.email!) ?? 0;
+        expect(count, `leads for ${prospect.email}`).toBeLessThanOrEqual(1); // never a duplicate
+        if (!unknown.has(prospect.id)) expect(count, `leads for ${prospect.email}`).toBe(1); // everything else arrived
+      }
+      expect(finished.status).toBe(unknown.size === 0 ? 'SUCCESS' : 'PARTIAL_SUCCESS');
+      expect(finished.counts.failed).toBe(unknown.size);
+    } finally {
+      last.kill('SIGTERM');
+      await exitOf(last);
+    }
+  });
+});
