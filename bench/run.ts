@@ -4,6 +4,7 @@
  *
  * stdout: a human table, then one JSON object as the last line. Progress goes to stderr.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -67,16 +68,20 @@ interface Calls {
 
 const children: ChildHandle[] = [];
 let redisServer: EmbeddedRedis | null = null;
+let redisDir: string | null = null;
 
 async function cleanup(): Promise<void> {
   await Promise.allSettled(children.map((child) => child.stop()));
   await redisServer?.stop();
+  if (redisDir) rmSync(redisDir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
   let redisUrl = process.env['REDIS_URL'];
   if (!redisUrl) {
-    redisServer = await startEmbeddedRedis({ dataDir: path.join(root, '.data/bench-redis'), fresh: true, log });
+    // One directory per run: `fresh` empties it, which must never hit another run's Redis.
+    redisDir = path.join(root, '.data/bench-redis', String(process.pid));
+    redisServer = await startEmbeddedRedis({ dataDir: redisDir, fresh: true, log });
     redisUrl = redisServer.url;
   } else {
     log(`using REDIS_URL (used_memory then includes whatever else that Redis holds)`);
@@ -206,6 +211,14 @@ async function main(): Promise<void> {
     JSON.stringify(result),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// A time cap (timeout(1)) or ^C still stops the children and the private Redis.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
 }
 
 try {
