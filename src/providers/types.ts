@@ -43,6 +43,15 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+export interface CreateOptions extends CallOptions {
+  /**
+   * Called as soon as the record exists, before any follow-up call of a multi-call create (PowerChord's ExternalID
+   * PATCH, Overplane's prospect-lead): the caller records the id, so a crash during the follow-up leaves a record
+   * to update, not an unknown outcome.
+   */
+  onCreated?: ((targetId: string) => Promise<void>) | undefined;
+}
+
 export interface ListOptions extends CallOptions {
   /** Records per page; the connector clamps it to the provider's maximum. */
   pageSize?: number;
@@ -81,7 +90,7 @@ export interface Connector {
   resumeCursor?(lastCursor: Cursor, lookbackMs: number): Cursor;
   get?(id: string, options?: CallOptions): Promise<SourceRecord | null>;
   /** `body` is the mapped, validated write body (the provider's `writeSchema`). */
-  create?(body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
+  create?(body: Record<string, unknown>, options?: CreateOptions): Promise<WriteResult>;
   update?(id: string, body: Record<string, unknown>, options?: CallOptions): Promise<WriteResult>;
   delete?(id: string, options?: CallOptions): Promise<void>;
   /**

@@ -62,7 +62,8 @@ export class QueueFactory {
         ? // A killed worker's job is taken up again once its lock lapses; stalled checks run twice per lock period.
           { lockDuration: this.#options.lockMs, stalledInterval: Math.max(500, Math.floor(this.#options.lockMs / 2)) }
         : {}),
-      maxStalledCount: 3,
+      // A job whose worker died this often is taken to be killing it (poison) and fails; the run is then settled.
+      maxStalledCount: 10,
       ...options,
     });
     this.#workers.push(worker);

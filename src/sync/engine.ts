@@ -12,7 +12,7 @@ import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
 import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
-import { processPush } from './push-processor.ts';
+import { abandonBatch, processPush } from './push-processor.ts';
 import { processRun } from './run-processor.ts';
 
 export interface EngineOptions {
@@ -85,15 +85,23 @@ export class SyncEngine {
     for (const worker of workers) {
       worker.on('failed', (job, error) => {
         ctx.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job attempt failed');
-        // A page that failed for good ends its run: nothing after it would ever be read.
-        if (job && job.name === 'page' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-          const runId = (job.data as { runId?: string }).runId;
-          if (runId) void this.#failRun(runId, (job.data as { sync: string }).sync, error.message);
-        }
+        if (job) void this.#onJobFailed(job, error).catch((e: unknown) => ctx.logger.error({ err: e, jobId: job.id }, 'could not settle a failed job'));
       });
       worker.on('error', (error) => ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
     }
     return workers;
+  }
+
+  /**
+   * A job that failed for good (out of attempts, or stalled too often) must not leave its run waiting forever:
+   * a page ends the run (nothing after it would be read); a push batch's records become record-level failures.
+   */
+  async #onJobFailed(job: Job, error: Error): Promise<void> {
+    if (!(await job.isFailed())) return; // another attempt is coming
+    const data = job.data as { runId?: string; sync?: string };
+    if (!data.runId || !data.sync) return;
+    if (job.name === 'page') await this.#failRun(data.runId, data.sync, error.message);
+    if (job.name === 'push') await abandonBatch(this.ctx, job, error.message);
   }
 
   async #failRun(runId: string, sync: string, reason: string): Promise<void> {

@@ -102,6 +102,19 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   return { done };
 }
 
+/** Settles a push job that failed for good: its unfinished records are record-level failures, the batch closes. */
+export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): Promise<void> {
+  const parsed = PushJob.safeParse(job.data);
+  if (!parsed.success) return;
+  const data = parsed.data;
+  const sync = ctx.syncs.get(data.sync);
+  const target = sync?.targets.find((t) => t.key === data.target);
+  if (!sync || !target) return;
+  const failures = data.records.map((r) => failure(r.sourceId, target, `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`, 'JOB_FAILED'));
+  countRecords(target.provider, 'failed', await recordFailures(ctx, sync, data.runId, failures));
+  if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
+}
+
 async function pushOne(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, connector: Connector, runId: string, record: PushRecord, signal?: AbortSignal): Promise<Outcome> {
   const k = ctx.keys;
   const crosswalk = k.crosswalk(sync.source.connection, target.connection);
@@ -140,7 +153,13 @@ async function pushOne(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     }
     creating = true;
     await ctx.redis.hset(intents, record.sourceId, runId);
-    const created = await connector.create!(record.body, { signal });
+    const created = await connector.create!(record.body, {
+      signal,
+      // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
+      onCreated: async (targetId) => {
+        await ctx.redis.multi().hset(crosswalk, record.sourceId, targetId).hdel(intents, record.sourceId).exec();
+      },
+    });
     return await settle(ctx, sync, target, runId, record, created, 'created');
   } catch (error) {
     if (error instanceof PartialCreateError) {

@@ -1,5 +1,5 @@
 import { PartialCreateError, ProviderNotFoundError } from '../errors.ts';
-import type { Capabilities, CallOptions, ConnectionConfig, Connector, Cursor, ListOptions, ListPage, ProviderDefinition, SourceRecord, WriteResult } from '../types.ts';
+import type { CallOptions, Capabilities, ConnectionConfig, Connector, CreateOptions, Cursor, ListOptions, ListPage, ProviderDefinition, SourceRecord, WriteResult } from '../types.ts';
 import { OverplaneClient } from './client.ts';
 import { OverplaneScanCursor, createdAtMs, scanPage } from './scan.ts';
 import {
@@ -88,10 +88,11 @@ export class OverplaneConnector implements Connector {
    * POST the prospect, then its prospect-lead. Once the prospect exists a failure is a PartialCreateError carrying
    * its id, so the engine retries with update() (which upserts the lead) instead of creating a second prospect.
    */
-  async create(body: Record<string, unknown>, options: CallOptions = {}): Promise<WriteResult> {
+  async create(body: Record<string, unknown>, options: CreateOptions = {}): Promise<WriteResult> {
     const { prospect, lead } = splitWrite(body);
     const created = await this.client.create(prospect, options);
     if (lead !== undefined) {
+      await options.onCreated?.(created.id);
       try {
         await this.client.leads.create({ ...lead, prospect_id: created.id }, options);
       } catch (error) {

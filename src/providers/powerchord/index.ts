@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PartialCreateError } from '../errors.ts';
-import type { Capabilities, CallOptions, ConnectionConfig, Connector, ProviderDefinition, WriteResult } from '../types.ts';
+import type { Capabilities, CallOptions, CreateOptions, ConnectionConfig, Connector, ProviderDefinition, WriteResult } from '../types.ts';
 import { PowerChordClient } from './client.ts';
 import { POWERCHORD_HOSTS, POWERCHORD_REGIONS, PowerChordLeadUpdate } from './schema.ts';
 
@@ -58,7 +58,7 @@ export class PowerChordConnector implements Connector {
    * a PATCH. The lead exists after the first call: if the second fails, the caller still gets the lead id through
    * the error's `targetId`, so a retry updates instead of creating again.
    */
-  async create(body: Record<string, unknown>, options: CallOptions = {}): Promise<WriteResult> {
+  async create(body: Record<string, unknown>, options: CreateOptions = {}): Promise<WriteResult> {
     const lead = PowerChordLeadUpdate.parse(body);
     const created = await this.client.createLead(
       this.#options.trunkId,
@@ -72,6 +72,7 @@ export class PowerChordConnector implements Connector {
       options,
     );
     if (lead.ExternalID !== undefined) {
+      await options.onCreated?.(created.leadID);
       try {
         await this.client.updateLead(created.leadID, { ExternalID: lead.ExternalID }, options);
       } catch (error) {
