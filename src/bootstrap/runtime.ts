@@ -80,6 +80,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     syncs: definitions.syncs,
     connections,
     logger,
+    workerName: env.WORKER_NAME,
     settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS },
   });
 

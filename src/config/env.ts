@@ -39,6 +39,8 @@ const BaseEnvSchema = z.object({
   PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   /** How far an incremental pull steps back from the last high-water mark, ms. */
   PULL_LOOKBACK_MS: z.coerce.number().int().min(0).default(60_000),
+  /** This process's name on the jobs it runs (`processedBy` in the dashboard). @default `<host>-<pid>` */
+  WORKER_NAME: optionalText,
   /** A job's lock period, ms: a killed worker's jobs go to another worker once it lapses. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */

@@ -1,4 +1,5 @@
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 
 /**
@@ -24,6 +25,8 @@ export interface QueueFactoryOptions {
   jobOptions?: JobsOptions;
   /** How long a job's lock lasts without renewal (BullMQ's default: 30 s). */
   lockMs?: number | undefined;
+  /** Shown as each job's `processedBy` (the dashboard tells workers apart by it). @default `<host>-<pid>` */
+  workerName?: string | undefined;
 }
 
 export class QueueFactory {
@@ -58,6 +61,7 @@ export class QueueFactory {
       connection: this.#options.workerConnection(),
       prefix: this.#options.prefix,
       concurrency: 1,
+      name: this.#options.workerName ?? `${hostname()}-${process.pid}`,
       ...(this.#options.lockMs
         ? // A killed worker's job is taken up again once its lock lapses; stalled checks run twice per lock period.
           { lockDuration: this.#options.lockMs, stalledInterval: Math.max(500, Math.floor(this.#options.lockMs / 2)) }

@@ -26,6 +26,8 @@ export interface EngineOptions {
   connections: ReadonlyMap<string, ConnectionConfig>;
   logger: Logger;
   settings?: Partial<EngineSettings>;
+  /** This process's name on the jobs it processes. */
+  workerName?: string | undefined;
 }
 
 export interface WorkerOptions {
@@ -48,6 +50,7 @@ export class SyncEngine {
       workerConnection: options.workerConnection,
       jobOptions: { attempts: settings.attempts, backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 } },
       lockMs: settings.lockMs,
+      workerName: options.workerName,
     });
     const keys = syncKeys(options.prefix);
     this.ctx = {

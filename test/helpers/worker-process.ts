@@ -30,10 +30,14 @@ export function simulatorEnv(sims: {
   trata?: { url: string; token: string };
   overplane?: { url: string; token: string };
   powerchord?: { url: string; token: string; trunkId: string };
+  propexo?: { url: string; token: string };
 }): Record<string, string> {
   const env: Record<string, string> = {};
   if (sims.trata) Object.assign(env, { TRATA_BASE_URL: sims.trata.url, TRATA_TOKEN: sims.trata.token });
   if (sims.overplane) Object.assign(env, { OVERPLANE_BASE_URL: `${sims.overplane.url}/api/crm`, OVERPLANE_TOKEN: sims.overplane.token });
+  if (sims.propexo) {
+    Object.assign(env, { PROPEXO_BASE_URL: sims.propexo.url, PROPEXO_TOKEN: sims.propexo.token, PROPEXO_INTEGRATION_ID: 'integration-1', PROPEXO_LEASE_ID: 'lease-1' });
+  }
   if (sims.powerchord) {
     Object.assign(env, {
       POWERCHORD_BASE_URL: sims.powerchord.url,

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { pushQueueName } from '../../../src/queues/contracts.ts';
+import { dataConnection } from '../../../src/redis/connection.ts';
+import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
+import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
+import { syncKeys } from '../../../src/sync/keys.ts';
+import { RunLedger } from '../../../src/sync/ledger.ts';
+import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
+
+const redis = dataConnection(inject('redisUrl'));
+afterAll(() => redis.quit());
+
+describe('two worker processes on one sync', () => {
+  it('both take work, nothing is written twice, and the target\'s rate limit holds across the pair', { timeout: 120_000 }, async () => {
+    const RECORDS = 100;
+    const budget = { budget: 40, windowMs: 2_000, slowdownMs: 100 };
+    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
+    const ledger = new RunLedger(redis, syncKeys(prefix));
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator({ rateLimit: budget, writeDelayMs: 30 });
+    trata.store.seed(RECORDS);
+    const env = {
+      ...simulatorEnv({ trata, propexo }),
+      PROPEXO_RATE_LIMIT: String(budget.budget),
+      PROPEXO_RATE_WINDOW_MS: String(budget.windowMs),
+      PULL_PAGE_SIZE: '20',
+      PUSH_BATCH_SIZE: '4',
+      PUSH_CONCURRENCY: '4',
+    };
+    const workers = [startWorkerProcess(prefix, { ...env, WORKER_NAME: 'worker-a' }), startWorkerProcess(prefix, { ...env, WORKER_NAME: 'worker-b' })];
+    const queue = new Queue(pushQueueName('propexo'), { connection: redis, prefix });
+    try {
+      // Each worker installs the schedules at start; the scheduler fires the first run of trata-to-propexo once.
+      let runId: string | undefined;
+      await until(async () => ([runId] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-propexo'), '0', '0')).length > 0, 30_000, 'a run');
+      await until(async () => (await ledger.get(runId!))?.status !== 'PENDING', 90_000, 'the run to finish');
+      const run = (await ledger.get(runId!))!;
+
+      expect(run.status).toBe('SUCCESS');
+      expect(run.counts).toMatchObject({ created: RECORDS, failed: 0 });
+      expect(propexo.calls.count('POST /crm/v1/prospects')).toBe(RECORDS); // not one create twice
+      expect(new Set(propexo.store.all().map((p) => p.email_1)).size).toBe(RECORDS);
+      expect(propexo.calls.status(429)).toBe(0); // one budget, shared by both processes
+      const processedBy = new Set((await queue.getCompleted(0, 1_000)).map((job) => job.processedBy));
+      expect(processedBy).toEqual(new Set(['worker-a', 'worker-b']));
+    } finally {
+      for (const worker of workers) worker.kill('SIGTERM');
+      await Promise.all(workers.map(exitOf));
+      await queue.close();
+      await trata.close();
+      await propexo.close();
+    }
+  });
+});
