@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import { runCommand, statusCommand } from './api/cli-commands.ts';
 import { startRuntime, type Runtime } from './bootstrap/runtime.ts';
 import { startSandbox } from './bootstrap/sandbox.ts';
-import { loadDefinitions } from './bootstrap/definitions.ts';
 import { parseEnv, type Env } from './config/env.ts';
 import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
-import { runCheckCommand, runPreviewCommand } from './mapping/index.ts';
+import { runPreviewCommand } from './mapping/index.ts';
+import { runCheckCommand } from './bootstrap/check-command.ts';
 import { PROVIDER_NAMES, type ProviderName } from './providers/types.ts';
 
 const USAGE = `usage: crm-bridge <command> [options]
@@ -93,10 +93,7 @@ async function serve(options: { sandbox: boolean; runNow: boolean; workers?: boo
 
 async function check(): Promise<number> {
   const config = env();
-  const { issues } = await loadDefinitions({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR });
-  // The mapping command prints the mapping issues itself; the jobs' own issues are handed to it.
-  const jobIssues = issues.filter((issue) => !issue.file.startsWith(config.MAPPINGS_DIR));
-  return runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, extraIssues: jobIssues, out: (line) => process.stdout.write(`${line}\n`) });
+  return runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR, out: (line) => process.stdout.write(`${line}\n`) });
 }
 
 async function simulate(args: string[]): Promise<number> {

@@ -4,5 +4,4 @@ export { loadMappingFile, loadMappingsDir, mappingName, parseMapping } from './l
 export { MappingFile } from './format.ts';
 export { TRANSFORM_NAMES } from './transforms/index.ts';
 export type { ApplyContext, ApplyResult, CompiledField, FieldLineage, Mapping, RecordError } from './types.ts';
-export { runCheckCommand, type CheckCommandOptions } from './check-command.ts';
 export { runPreviewCommand, type PreviewIo } from './preview-command.ts';

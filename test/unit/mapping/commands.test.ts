@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheckCommand, runPreviewCommand } from '../../../src/mapping/index.ts';
+import { runCheckCommand } from '../../../src/bootstrap/check-command.ts';
+import { runPreviewCommand } from '../../../src/mapping/index.ts';
 
 function capture() {
   const out: string[] = [];
@@ -13,22 +14,24 @@ function capture() {
 describe('crm-bridge check', () => {
   it('exits 0 on the shipped mappings', async () => {
     const lines: string[] = [];
-    expect(await runCheckCommand({ mappingsDir: 'mappings', out: (l) => lines.push(l) })).toBe(0);
-    expect(lines.at(-1)).toMatch(/^ok: \d+ mappings checked$/);
+    expect(await runCheckCommand({ mappingsDir: 'mappings', jobsDir: 'jobs', out: (l) => lines.push(l) })).toBe(0);
+    expect(lines.at(-1)).toMatch(/^ok: \d+ mappings and \d+ jobs checked$/);
   });
 
-  it('exits 1 with every issue of every file, plus the issues passed in', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mappings-'));
-    await writeFile(join(dir, 'a.yaml'), 'source: trata\ntarget: powerchord\nfields:\n  ExternalID:\n    from: idd\n');
-    await writeFile(join(dir, 'b.yaml'), 'source: trata\ntarget: trata\nfields: {}\n');
+  it('exits 1 with every issue of every mapping and job file', async () => {
+    const mappingsDir = await mkdtemp(join(tmpdir(), 'mappings-'));
+    const jobsDir = await mkdtemp(join(tmpdir(), 'jobs-'));
+    await writeFile(join(mappingsDir, 'a.yaml'), 'source: trata\ntarget: powerchord\nfields:\n  ExternalID:\n    from: idd\n');
+    await writeFile(join(mappingsDir, 'b.yaml'), 'source: trata\ntarget: trata\nfields: {}\n');
+    await writeFile(join(jobsDir, 'x.yaml'), 'name: x\nsource: { provider: trata }\ntargets: [{ provider: powerchord, mapping: a }]\nschedule: { cron: "never" }\n');
     const lines: string[] = [];
-    const extra = [{ file: 'jobs/x.yaml', line: 2, path: 'schedule', message: 'not a cron expression' }];
-    expect(await runCheckCommand({ mappingsDir: dir, extraIssues: extra, out: (l) => lines.push(l) })).toBe(1);
+    expect(await runCheckCommand({ mappingsDir, jobsDir, out: (l) => lines.push(l) })).toBe(1);
     expect(lines).toEqual([
-      'jobs/x.yaml:2: schedule: not a cron expression',
       expect.stringMatching(/a\.yaml:5: fields\.ExternalID\.from: source field "idd" is not in trata's record schema/),
-      `${join(dir, 'b.yaml')}:3: fields: trata requires "status", which no field maps`,
-      '3 issues found',
+      `${join(mappingsDir, 'b.yaml')}:3: fields: trata requires "status", which no field maps`,
+      expect.stringMatching(/x\.yaml:3: targets\[0\]\.mapping: no mapping named "a"/),
+      expect.stringMatching(/x\.yaml:4: schedule\.cron: not a valid cron expression/),
+      '4 issues found',
     ]);
   });
 });

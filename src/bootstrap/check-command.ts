@@ -1,0 +1,22 @@
+/** `crm-bridge check`: every job and mapping file checked at once, every issue printed. */
+import { formatFileIssue } from '../errors.ts';
+import { loadDefinitions } from './definitions.ts';
+
+export interface CheckCommandOptions {
+  mappingsDir: string;
+  jobsDir: string;
+  out: (line: string) => void;
+}
+
+/** Prints every issue, one a line, and answers the exit code: 1 when any issue, 0 when clean. */
+export async function runCheckCommand(options: CheckCommandOptions): Promise<number> {
+  const { mappings, syncs, issues } = await loadDefinitions(options);
+  for (const issue of issues) options.out(formatFileIssue(issue));
+  if (issues.length > 0) {
+    options.out(`${issues.length} issue${issues.length === 1 ? '' : 's'} found`);
+    return 1;
+  }
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  options.out(`ok: ${plural(mappings.size, 'mapping')} and ${plural(syncs.size, 'job')} checked`);
+  return 0;
+}
