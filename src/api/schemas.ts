@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InlineRecord, MAX_INLINE_RECORDS } from '../queues/contracts.ts';
 import { RUN_STATUSES } from '../sync/ledger.ts';
+import { RecordErrorEntry } from '../sync/ledger.ts';
 
 /**
  * The API's request and response schemas: zod is the single source of the validation, the TypeScript types and
@@ -65,16 +66,7 @@ const Counts = z.object({
   failed: z.number(),
 });
 
-export const RecordError = z.object({
-  runId: z.string().optional(),
-  sourceId: z.string(),
-  target: z.string(),
-  path: z.string(),
-  reason: z.string(),
-  value: z.unknown().optional(),
-  code: z.string().optional(),
-  at: z.string(),
-});
+export const RecordError = RecordErrorEntry.extend({ runId: z.string().optional() });
 
 export const ErrorsPage = z.object({ total: z.number(), offset: z.number(), limit: z.number(), items: z.array(RecordError) });
 

@@ -1,3 +1,4 @@
+import { TRATA_STATUSES } from '../../providers/trata/schema.ts';
 import { MonotonicClock, parseMicros, randomAlnum, zonelessMicros } from '../ids.ts';
 
 export interface TrataStoredProspect {
@@ -21,16 +22,6 @@ export interface TrataStoredProspect {
 export type TrataWritable = Partial<Pick<TrataStoredProspect, 'status' | 'name' | 'email' | 'phoneNumber' | 'externalReference' | 'prospectProps'>>;
 
 const ORG_ID = 'org.1726902940.GZChqlpU';
-const STATUSES = [
-  'NEW',
-  'GENERAL_ENQUIRY',
-  'SCHEDULED_CALLBACK_WITH_BOT',
-  'SCHEDULED_APPOINTMENT_WITH_PERSON',
-  'SCHEDULED_APPOINTMENT_FOR_SERVICE',
-  'NOT_INTERESTED',
-  'PRODUCT_ORDER_PLACED',
-  'SERVICE_ORDER_PLACED',
-];
 
 /** The Trata simulator's data. Sorted views are cached and dropped on every write, so paging 100k records stays cheap. */
 export class TrataStore {
@@ -121,7 +112,7 @@ export class TrataStore {
       made.push(
         this.create(
           {
-            status: STATUSES[i % STATUSES.length] ?? 'NEW',
+            status: TRATA_STATUSES[i % TRATA_STATUSES.length] ?? 'NEW',
             name: `Sample Prospect ${n}`,
             email: `prospect${n}@example.com`,
             phoneNumber: `+1 415 555 ${String(1000 + (n % 9000)).padStart(4, '0')}`,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startHarness, type Harness } from './harness.ts';
+import { TRATA_TO_POWERCHORD_STATUS } from '../../helpers/status-table.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,16 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const TRATA_TO_POWERCHORD: Record<string, string> = {
-  NEW: 'open',
-  GENERAL_ENQUIRY: 'contacted',
-  SCHEDULED_CALLBACK_WITH_BOT: 'inProgress',
-  SCHEDULED_APPOINTMENT_WITH_PERSON: 'inProgress',
-  SCHEDULED_APPOINTMENT_FOR_SERVICE: 'inProgress',
-  NOT_INTERESTED: 'closedNotInterested',
-  PRODUCT_ORDER_PLACED: 'closedWon',
-  SERVICE_ORDER_PLACED: 'closedWon',
-};
 
 async function pollUntilDone(jobId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -46,7 +37,7 @@ describe('end to end: POST a run, poll the job, find the records at the target',
     expect(h.powerchord.store.size).toBe(prospects.length);
     for (const prospect of prospects) {
       const [lead] = h.powerchord.store.byExternalId(prospect.id);
-      expect(lead?.Status).toBe(TRATA_TO_POWERCHORD[prospect.status]);
+      expect(lead?.Status).toBe(TRATA_TO_POWERCHORD_STATUS[prospect.status]);
     }
 
     const runs = await h.app.inject({ method: 'GET', url: '/v1/syncs/trata-to-powerchord/runs', headers: auth() });

@@ -3,17 +3,8 @@ import type { ConnectionConfig } from '../../../src/providers/types.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import { TRATA_TO_POWERCHORD_STATUS } from '../../helpers/status-table.ts';
 
-const STATUS_TABLE: Record<string, string> = {
-  NEW: 'open',
-  GENERAL_ENQUIRY: 'contacted',
-  SCHEDULED_CALLBACK_WITH_BOT: 'inProgress',
-  SCHEDULED_APPOINTMENT_WITH_PERSON: 'inProgress',
-  SCHEDULED_APPOINTMENT_FOR_SERVICE: 'inProgress',
-  NOT_INTERESTED: 'closedNotInterested',
-  PRODUCT_ORDER_PLACED: 'closedWon',
-  SERVICE_ORDER_PLACED: 'closedWon',
-};
 
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
@@ -46,7 +37,7 @@ describe('Trata → PowerChord, end to end through Redis and the simulators', ()
     for (const prospect of seeded) {
       const [lead] = powerchord.store.byExternalId(prospect.id);
       expect(lead, `lead for ${prospect.id}`).toBeDefined();
-      expect(lead!.Status).toBe(STATUS_TABLE[prospect.status]);
+      expect(lead!.Status).toBe(TRATA_TO_POWERCHORD_STATUS[prospect.status]);
       expect(lead!.Content).toEqual({
         name: prospect.name,
         email: prospect.email,
