@@ -46,6 +46,11 @@ export interface RequestOptions<S extends z.ZodType> {
   schema: S;
   /** A full URL overriding the base URL (PowerChord creates leads on another host). */
   url?: string;
+  /**
+   * Whether a transport blip may resend this request. GET, PUT and DELETE are idempotent by HTTP's rules, but a
+   * provider may break them (Propexo appends `notes` and queues a new job on every PUT). @default by method
+   */
+  retryOnTransportError?: boolean;
 }
 
 export interface HttpResult<T> {
@@ -123,6 +128,7 @@ export class ProviderHttp {
         ...(options.json === undefined ? {} : { json: options.json }),
         ...(searchParams ? { searchParams } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.retryOnTransportError === false ? { retry: { limit: 0 } } : {}),
       });
     } catch (error) {
       throw this.#toProviderError(error, operation, method);

@@ -21,6 +21,12 @@ const RETRY_IDS_PER_RUN = 500;
  * ledger counts it once.
  */
 export async function processPage(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
+  const { runId, retryPhase } = job.data as Partial<PageJob>;
+  if (retryPhase && runId && ((await ctx.ledger.get(runId))?.pendingBatches ?? 0) > 0) {
+    // Retries go after this run's own pushes: a record in both must not have two creates racing each other.
+    await job.moveToDelayed(Date.now() + 250, token);
+    throw new DelayedError();
+  }
   try {
     return await pullPage(ctx, job, signal);
   } catch (error) {

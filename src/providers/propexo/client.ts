@@ -95,7 +95,8 @@ export class PropexoClient {
 
   /** Queues an update. `notes` is appended to the stored notes, so this is not idempotent. */
   async update(id: string, body: PropexoUpdateBody, options: CallOptions = {}): Promise<PropexoWriteAnswer> {
-    return this.#call('PUT', `crm/v1/prospects/${encodeURIComponent(id)}`, { json: body, schema: PropexoWriteAnswer, signal: options.signal });
+    // Never resent by a transport retry: each PUT appends its notes and queues a write job of its own.
+    return this.#call('PUT', `crm/v1/prospects/${encodeURIComponent(id)}`, { json: body, schema: PropexoWriteAnswer, signal: options.signal, retryOnTransportError: false });
   }
 
   async writeStatus(rootJobId: string, options: CallOptions = {}): Promise<PropexoWriteStatusAnswer> {

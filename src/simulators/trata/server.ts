@@ -4,8 +4,12 @@ import { TrataListQuery, TrataProspectInput } from '../../providers/trata/schema
 import { startSimulator, type RunningSimulator, type SimulatorSpec } from '../server.ts';
 import { parseMicros, TrataStore, type TrataStoredProspect } from './store.ts';
 
-// Trata is FastAPI/pydantic: unknown body fields are ignored, not rejected.
-const BodySchema = z.object(TrataProspectInput.shape);
+// Trata is FastAPI/pydantic: unknown body fields are ignored, not rejected. The docs' own example sends
+// `prospectProps: "software"` and shows `prospectProps: {}` in the answer: a string is accepted and stored as {}.
+const BodySchema = z.object({
+  ...TrataProspectInput.shape,
+  prospectProps: z.union([z.record(z.string(), z.unknown()), z.string().transform(() => ({}))]).nullish(),
+});
 
 const PYDANTIC_TYPES: Record<string, string> = {
   invalid_type: 'type_error',
@@ -16,9 +20,10 @@ const PYDANTIC_TYPES: Record<string, string> = {
 };
 
 /** zod issues as FastAPI's 422 `detail[]`: `{loc: ['body', 'email'], msg, type}`. */
-function detail(where: 'body' | 'query', error: z.ZodError) {
+function detail(where: 'body' | 'query', error: z.ZodError, input: unknown) {
   return error.issues.map((issue) => {
-    const missing = issue.input === undefined && issue.code !== 'unrecognized_keys';
+    const given = issue.path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+    const missing = given === undefined && issue.code !== 'unrecognized_keys';
     return {
       loc: [where, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
       msg: missing ? 'Field required' : issue.message,
@@ -49,13 +54,13 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
 
       app.post('/v1/prospects', async (request, reply) => {
         const parsed = BodySchema.safeParse(request.body);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error) });
+        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error, request.body) });
         return reply.code(200).send(toWire(store.create(clean(parsed.data))));
       });
 
       app.get('/v1/prospects', async (request, reply) => {
         const parsed = TrataListQuery.safeParse(request.query);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('query', parsed.error) });
+        if (!parsed.success) return reply.code(422).send({ detail: detail('query', parsed.error, request.query) });
         const q = parsed.data;
         const after = q.updated_after === undefined ? null : parseMicros(q.updated_after);
         const before = q.updated_before === undefined ? null : parseMicros(q.updated_before);
@@ -90,7 +95,7 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
 
       app.put<{ Params: { prospect_id: string } }>('/v1/prospects/:prospect_id', async (request, reply) => {
         const parsed = BodySchema.safeParse(request.body);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error) });
+        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error, request.body) });
         const updated = store.replace(request.params.prospect_id, clean(parsed.data));
         return updated ? toWire(updated) : reply.code(404).send({ detail: 'Prospect not found' });
       });
