@@ -85,7 +85,34 @@ redis.call('HINCRBY', run, 'pendingBatches', -1)
 ${FINALIZE.replace('local run = KEYS[1]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
+/**
+ * Records push failures atomically: each (target, record) counts once per run however often a re-run job fails
+ * it again, and the count, the error entries and the retry mark are written together (a crash cannot leave a
+ * count without its error).
+ */
+const RECORD_FAILURES = `
+local run, marks, errors, syncErrors, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local fresh = 0
+for i = 1, #ARGV, 3 do
+  redis.call('HSET', failed, ARGV[i + 1], ARGV[i + 2])
+  if redis.call('HSETNX', marks, ARGV[i], '1') == 1 then
+    fresh = fresh + 1
+    redis.call('RPUSH', errors, ARGV[i + 2])
+    redis.call('LPUSH', syncErrors, ARGV[i + 2])
+  end
+end
+if fresh > 0 then
+  redis.call('HINCRBY', run, 'failed', fresh)
+  redis.call('LTRIM', errors, 0, ${MAX_ERRORS_PER_RUN - 1})
+  redis.call('LTRIM', syncErrors, 0, ${MAX_ERRORS_PER_SYNC - 1})
+end
+redis.call('EXPIRE', marks, ${RUN_TTL_S})
+redis.call('EXPIRE', errors, ${RUN_TTL_S})
+return fresh
+`;
+
 type LedgerRedis = Redis & {
+  cbRecordFailures(...args: (string | number)[]): Promise<number>;
   cbRecordPage(...args: (string | number)[]): Promise<number>;
   cbFinishBatch(...args: (string | number)[]): Promise<number>;
   cbFinalize(...args: (string | number)[]): Promise<number>;
@@ -101,6 +128,7 @@ export class RunLedger {
       redis.defineCommand('cbRecordPage', { numberOfKeys: 4, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 2, lua: FINISH_BATCH });
       redis.defineCommand('cbFinalize', { numberOfKeys: 1, lua: FINALIZE });
+      redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
     }
     this.#redis = redis as LedgerRedis;
     this.#keys = keys;
@@ -143,6 +171,14 @@ export class RunLedger {
   async finishBatch(runId: string, batchId: string): Promise<boolean> {
     const k = this.#keys;
     return (await this.#redis.cbFinishBatch(k.run(runId), k.runBatches(runId), batchId, new Date().toISOString())) === 1;
+  }
+
+  /** Counts and keeps push failures (each record once per run and target); returns how many were new. */
+  async recordFailures(runId: string, sync: string, failures: RecordErrorEntry[]): Promise<number> {
+    if (failures.length === 0) return 0;
+    const k = this.#keys;
+    const args = failures.flatMap((f) => [`${f.target}:${f.sourceId}`, f.sourceId, JSON.stringify({ runId, ...f })]);
+    return this.#redis.cbRecordFailures(k.run(runId), k.runFailed(runId), k.runErrors(runId), k.syncErrors(sync), k.failed(sync), ...args);
   }
 
   async increment(runId: string, counter: Counter, by = 1): Promise<void> {

@@ -66,7 +66,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     }
   }
 
-  countRecords(connector.provider, 'failed', await recordFailures(ctx, sync, data.runId, failures));
+  countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
 
   if (rateLimitedMs !== null) {
     countRateLimitWait(connector.provider, rateLimitedMs);
@@ -83,7 +83,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   if (unfinished.length > 0) {
     // Out of attempts: what is left becomes record-level failures, retried by the next run.
     const exhausted = unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED'));
-    countRecords(connector.provider, 'failed', await recordFailures(ctx, sync, data.runId, exhausted));
+    countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, exhausted));
   }
   if (pending.length > 0) {
     // So that a webhook naming the write (Propexo WRITE_OPERATION_FAILURE) can wake this job at once.
@@ -111,7 +111,7 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   const target = sync?.targets.find((t) => t.key === data.target);
   if (!sync || !target) return;
   const failures = data.records.map((r) => failure(r.sourceId, target, `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`, 'JOB_FAILED'));
-  countRecords(target.provider, 'failed', await recordFailures(ctx, sync, data.runId, failures));
+  countRecords(target.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
   if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
 }
 
@@ -231,21 +231,4 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
 
 function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {
   return { sourceId, target: target.key, path, reason, code, at: new Date().toISOString(), ...(writeJobId ? { value: { writeJobId } } : {}) };
-}
-
-/** Counts failures, keeps them in the run's and the sync's errors, and marks the records for the next run's retry. */
-async function recordFailures(ctx: SyncContext, sync: SyncDefinition, runId: string, failures: RecordErrorEntry[]): Promise<number> {
-  if (failures.length === 0) return 0;
-  // A job re-run after a crash may fail the same record again: the run counts and lists it once per target.
-  const marks = ctx.redis.multi();
-  for (const f of failures) marks.hsetnx(ctx.keys.runFailed(runId), `${f.target}:${f.sourceId}`, f.code ?? '1');
-  marks.expire(ctx.keys.runFailed(runId), 7 * 24 * 3600);
-  const replies = (await marks.exec()) ?? [];
-  const fresh = failures.filter((_, i) => replies[i]?.[1] === 1);
-  const tx = ctx.redis.multi();
-  for (const f of failures) tx.hset(ctx.keys.failed(sync.name), f.sourceId, JSON.stringify({ runId, ...f }));
-  if (fresh.length > 0) tx.hincrby(ctx.keys.run(runId), 'failed', fresh.length);
-  await tx.exec();
-  await ctx.ledger.recordErrors(runId, sync.name, fresh);
-  return fresh.length;
 }

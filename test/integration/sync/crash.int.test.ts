@@ -107,6 +107,8 @@ describe('kill -9 of the worker mid-run', () => {
         if (!unknown.has(prospect.id)) expect(count, `leads for ${prospect.email}`).toBe(1); // everything else arrived
       }
       expect(finished.status).toBe(unknown.size === 0 ? 'SUCCESS' : 'PARTIAL_SUCCESS');
+      const others = (await ledger.errors(run.runId, 0, 1_000)).errors.filter((e) => e.code !== 'OUTCOME_UNKNOWN');
+      expect(others, 'failures other than OUTCOME_UNKNOWN').toEqual([]);
       expect(finished.counts.failed).toBe(unknown.size);
       expect(kills).toBe(KILLS);
     } finally {
