@@ -29,6 +29,8 @@ export interface EngineSettings {
   backoffMs: number;
   /** A job's lock period: how soon a killed worker's jobs are taken up by another. */
   lockMs: number;
+  /** Pages wait while more push jobs than this are waiting: memory stays flat however far the targets lag. */
+  maxPushBacklog: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -41,6 +43,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   attempts: 8,
   backoffMs: 1_000,
   lockMs: 30_000,
+  maxPushBacklog: 200,
 };
 
 /** Everything a processor needs, made once per process. */

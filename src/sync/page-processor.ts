@@ -21,9 +21,11 @@ const RETRY_IDS_PER_RUN = 500;
  * ledger counts it once.
  */
 export async function processPage(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
-  const { runId, retryPhase } = job.data as Partial<PageJob>;
-  if (retryPhase && runId && ((await ctx.ledger.get(runId))?.pendingBatches ?? 0) > 0) {
-    // Retries go after this run's own pushes: a record in both must not have two creates racing each other.
+  const { runId, retryPhase, sync } = job.data as Partial<PageJob>;
+  // Retries go after this run's own pushes: a record in both must not have two creates racing each other.
+  const waitForPushes = retryPhase && runId && ((await ctx.ledger.get(runId))?.pendingBatches ?? 0) > 0;
+  if (waitForPushes || (sync && (await pushBacklog(ctx, sync)) > ctx.settings.maxPushBacklog)) {
+    // Backpressure: reading on while the targets lag only piles record bodies up in Redis.
     await job.moveToDelayed(Date.now() + 250, token);
     throw new DelayedError();
   }
@@ -134,6 +136,15 @@ async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promi
   else await reportProgress(ctx, data.runId);
   log.debug({ records: records.length, unchanged, rejected, batches: batches.length, done }, 'page processed');
   return { records: records.length, batches: batches.length };
+}
+
+/** Push jobs waiting in the queues of this sync's targets. */
+async function pushBacklog(ctx: SyncContext, syncName: string): Promise<number> {
+  const sync = ctx.syncs.get(syncName);
+  if (!sync) return 0;
+  const queues = [...new Set(sync.targets.map((t) => pushQueueName(t.provider)))];
+  const counts = await Promise.all(queues.map((name) => ctx.queues.queue(name).getWaitingCount()));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 async function readPage(ctx: SyncContext, sync: SyncDefinition, data: PageJob, signal?: AbortSignal) {

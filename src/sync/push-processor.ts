@@ -40,12 +40,13 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   let rateLimitedMs: number | null = null;
   let done = 0;
 
-  for (const record of data.records) {
+  const states = await readStates(ctx, sync, target, data.records);
+  for (const [i, record] of data.records.entries()) {
     if (rateLimitedMs !== null) {
       unfinished.push(record);
       continue;
     }
-    const outcome = await pushOne(ctx, sync, target, connector, data.runId, record, signal);
+    const outcome = await pushOne(ctx, sync, target, connector, data.runId, record, states[i] ?? NO_STATE, signal);
     switch (outcome.kind) {
       case 'done':
         done++;
@@ -115,7 +116,45 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
 }
 
-async function pushOne(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, connector: Connector, runId: string, record: PushRecord, signal?: AbortSignal): Promise<Outcome> {
+/** What Redis knows of a record on this target before it is pushed. */
+interface RecordState {
+  /** Canonical JSON of the body last sent. */
+  sent: string | null;
+  targetId: string | null;
+  /** The run that started a create whose outcome is not recorded. */
+  intent: string | null;
+}
+const NO_STATE: RecordState = { sent: null, targetId: null, intent: null };
+
+/** The whole batch's state in one round trip. */
+async function readStates(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, records: PushRecord[]): Promise<RecordState[]> {
+  const ids = records.map((r) => r.sourceId);
+  const k = ctx.keys;
+  const replies = await ctx.redis
+    .pipeline()
+    .hmget(k.sent(sync.name, target.key), ...ids)
+    .hmget(k.crosswalk(sync.source.connection, target.connection), ...ids)
+    .hmget(k.intent(sync.source.connection, target.connection), ...ids)
+    .exec();
+  const column = (i: number) => {
+    const [error, values] = replies?.[i] ?? [null, []];
+    if (error) throw error;
+    return values as Array<string | null>;
+  };
+  const [sent, targetIds, intents] = [column(0), column(1), column(2)];
+  return ids.map((_, i) => ({ sent: sent[i] ?? null, targetId: targetIds[i] ?? null, intent: intents[i] ?? null }));
+}
+
+async function pushOne(
+  ctx: SyncContext,
+  sync: SyncDefinition,
+  target: SyncTarget,
+  connector: Connector,
+  runId: string,
+  record: PushRecord,
+  { sent, targetId, intent }: RecordState,
+  signal?: AbortSignal,
+): Promise<Outcome> {
   const k = ctx.keys;
   const crosswalk = k.crosswalk(sync.source.connection, target.connection);
   const intents = k.intent(sync.source.connection, target.connection);
@@ -123,13 +162,6 @@ async function pushOne(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
   try {
     if (record.pendingJobId) return await confirm(ctx, sync, target, connector, runId, record, signal);
 
-    const [sent, targetId, intent] = await ctx.redis
-      .multi()
-      .hget(k.sent(sync.name, target.key), record.sourceId)
-      .hget(crosswalk, record.sourceId)
-      .hget(intents, record.sourceId)
-      .exec()
-      .then((replies) => (replies ?? []).map(([, value]) => value as string | null));
     // Already written by an earlier attempt of this job (or a newer run): nothing to do.
     if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
 
