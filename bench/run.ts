@@ -25,8 +25,11 @@ const { values: flags } = parseArgs({
     'no-baselines': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the worker process to .data/bench-prof. */
     'cpu-prof': { type: 'boolean', default: false },
-    /** Extra Node flags for the worker process only (space-separated), e.g. "--max-old-space-size=128". */
-    'worker-flags': { type: 'string', default: '' },
+    /**
+     * Node flags for the worker process only (space-separated). Default: the heap settings the README recommends for
+     * production workers (the Dockerfile sets them too); `--worker-flags=` measures Node's defaults.
+     */
+    'worker-flags': { type: 'string', default: '--max-semi-space-size=8 --max-old-space-size=192' },
     'log-level': { type: 'string', default: 'warn' },
     /** Per-phase time cap. */
     'timeout-s': { type: 'string', default: '1800' },
