@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionConfig } from '../../../src/providers/types.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
 
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
@@ -11,10 +11,7 @@ let t: TestEngine;
 beforeAll(async () => {
   trata = await startTrataSimulator();
   powerchord = await startPowerChordSimulator();
-  const connections = new Map<string, ConnectionConfig>([
-    ['trata', { name: 'trata', provider: 'trata', baseUrl: trata.url, token: trata.token, timeoutMs: 5_000, options: {} }],
-    ['powerchord', { name: 'powerchord', provider: 'powerchord', baseUrl: powerchord.url, token: powerchord.token, timeoutMs: 5_000, options: { region: 'us', trunkId: powerchord.trunkId, organizationId: 'org-1', leadsBaseUrl: powerchord.url } }],
-  ]);
+  const connections = new Map([simulatorConnection('trata', trata), simulatorConnection('powerchord', powerchord)]);
   t = await createTestEngine({ connections, settings: { pageSize: 10, batchSize: 5, lookbackMs: 0 } });
 });
 afterAll(async () => {

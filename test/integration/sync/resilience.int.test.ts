@@ -1,23 +1,17 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionConfig } from '../../../src/providers/types.ts';
 import { pushQueueName } from '../../../src/queues/contracts.ts';
 import { startOverplaneSimulator } from '../../../src/simulators/overplane/index.ts';
 import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
-import type { RunningSimulator } from '../../../src/simulators/server.ts';
 import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function connection(provider: 'trata' | 'overplane' | 'propexo', sim: RunningSimulator, extra: Partial<ConnectionConfig> = {}): [string, ConnectionConfig] {
-  const baseUrl = provider === 'overplane' ? `${sim.url}/api/crm` : sim.url;
-  const options: Record<string, string> = provider === 'propexo' ? { integrationId: 'integration-1', leaseId: 'lease-1', rateLimitWindowMs: '2000' } : {};
-  return [provider, { name: provider, provider, baseUrl, token: sim.token, timeoutMs: 5_000, options, ...extra }];
-}
 
 describe('a target that fails and rate-limits', () => {
   it('gets every record through 30 % 503s and 429 bursts, with at most 3 calls per record and no failed job', async () => {
@@ -29,7 +23,7 @@ describe('a target that fails and rate-limits', () => {
     trata.faults.set({ errorRate: 0.3, errorStatuses: [503], rateLimitBurst: 3, rateLimitRetryAfterSeconds: 1, routes: ['POST /v1/prospects'] }, 7);
 
     const t: TestEngine = await createTestEngine({
-      connections: new Map([connection('overplane', overplane), connection('trata', trata)]),
+      connections: new Map([simulatorConnection('overplane', overplane), simulatorConnection('trata', trata)]),
       settings: { pageSize: 20, batchSize: 5, backoffMs: 50 },
       syncs: (all) => new Map([['overplane-to-trata', all.get('overplane-to-trata')!]]),
     });
@@ -66,8 +60,8 @@ describe('a Propexo target with a small budget', () => {
 
     const t: TestEngine = await createTestEngine({
       connections: new Map([
-        connection('trata', trata),
-        connection('propexo', propexo, { rateLimit: { limit: budget.budget, windowMs: budget.windowMs, marginMs: 100 } }),
+        simulatorConnection('trata', trata),
+        simulatorConnection('propexo', propexo, { rateLimit: { limit: budget.budget, windowMs: budget.windowMs, marginMs: 100 } }),
       ]),
       settings: { pageSize: 40, batchSize: 5, confirmPollMs: 100 },
       syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionConfig } from '../../../src/providers/types.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
 import { TRATA_TO_POWERCHORD_STATUS } from '../../helpers/status-table.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
 
 
 let trata: TrataSimulator;
@@ -13,10 +13,7 @@ let t: TestEngine;
 beforeAll(async () => {
   trata = await startTrataSimulator();
   powerchord = await startPowerChordSimulator();
-  const connections = new Map<string, ConnectionConfig>([
-    ['trata', { name: 'trata', provider: 'trata', baseUrl: trata.url, token: trata.token, timeoutMs: 5_000, options: {} }],
-    ['powerchord', { name: 'powerchord', provider: 'powerchord', baseUrl: powerchord.url, token: powerchord.token, timeoutMs: 5_000, options: { region: 'us', trunkId: powerchord.trunkId, organizationId: 'org-1', leadsBaseUrl: powerchord.url } }],
-  ]);
+  const connections = new Map([simulatorConnection('trata', trata), simulatorConnection('powerchord', powerchord)]);
   // Small pages and batches, so that even this small sync crosses several pages and push jobs.
   t = await createTestEngine({ connections, settings: { pageSize: 7, batchSize: 4 } });
 });
