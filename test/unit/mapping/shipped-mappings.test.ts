@@ -69,12 +69,13 @@ describe('shipped mappings', () => {
   });
 });
 
-describe('docs/mappings.md', () => {
+describe('the README\'s mapping reference', () => {
   it('its opening example is a valid mapping', async () => {
     const { parseMapping } = await import('../../../src/mapping/index.ts');
-    const doc = await readFile('docs/mappings.md', 'utf8');
-    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-    const mapping = parseMapping(example, 'docs/mappings.md');
+    const readme = await readFile('README.md', 'utf8');
+    const reference = readme.slice(readme.indexOf('## Mapping reference'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1] ?? '';
+    const mapping = parseMapping(example, 'README.md');
     expect(applyMapping(mapping, { id: 'p', status: 'NEW' }, { sourceId: 'p' })).toEqual({ ok: true, body: { ExternalID: 'p', Status: 'open' } });
   });
 });
