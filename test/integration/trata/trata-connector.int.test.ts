@@ -86,6 +86,21 @@ describe('Trata connector against the simulator', () => {
     expect((error as Error).message).toMatch(/trata POST \/v1\/prospects answered 422: email:/);
   });
 
+  it.each([
+    ['status', { status: 'WON' }],
+    ['name', { status: 'NEW', name: '' }],
+    ['name', { status: 'NEW', name: 'n'.repeat(513) }],
+    ['email', { status: 'NEW', email: 'not-an-email' }],
+    ['phoneNumber', { status: 'NEW', phoneNumber: '1'.repeat(513) }],
+    ['externalReference.0.id', { status: 'NEW', externalReference: [{ providerName: 'x' }] }],
+  ])('the simulator rejects a bad %s as the API documents it, surfaced as a validation error naming the field', async (field, body) => {
+    const client = new TrataClient({ baseUrl: sim.url, token: sim.token, timeoutMs: 2_000 });
+    const error = (await client.create(body as never).catch((e: unknown) => e)) as ProviderValidationError;
+    expect(error).toBeInstanceOf(ProviderValidationError);
+    expect(error.status).toBe(422);
+    expect(error.fields).toEqual([field]);
+  });
+
   it('rejects a missing status on the wire with FastAPI\'s "Field required"', async () => {
     const client = new TrataClient({ baseUrl: sim.url, token: sim.token, timeoutMs: 2_000 });
     const error = (await client.create({ name: 'No Status' } as never).catch((e: unknown) => e)) as ProviderValidationError;
