@@ -4,7 +4,7 @@ import { connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts'
 import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/types.ts';
+import { PROVIDER_NAMES } from '../providers/types.ts';
 import { dataConnection, producerConnection, workerConnection } from '../redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { SyncEngine } from '../sync/engine.ts';
@@ -85,10 +85,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const usable = [...definitions.syncs.values()].filter((sync) => {
-    const needed = [sync.source.connection, ...sync.targets.map((t) => t.connection)];
-    const absent = needed.filter((name) => !connections.has(name));
-    if (absent.length > 0) logger.warn({ sync: sync.name, absent }, `sync ${sync.name} has no connection for ${absent.join(', ')}: it will not run`);
-    return sync.enabled && absent.length === 0;
+    const runnable = engine.runnable(sync);
+    if (!runnable) logger.warn({ sync: sync.name }, `sync ${sync.name} lacks a configured connection (set its provider's token): it will not run`);
+    return sync.enabled && runnable;
   });
 
   if (options.workers) {
