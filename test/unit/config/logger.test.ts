@@ -1,0 +1,21 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logger.ts';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+  return { logger: createLogger('debug', stream), lines };
+}
+
+describe('logger', () => {
+  it('never writes an authorization header, a token or got\'s request headers', () => {
+    const { logger, lines } = capture();
+    logger.info({ headers: { authorization: 'Bearer s3cret-1' }, token: 's3cret-2' }, 'request');
+    logger.child({ jobId: 'j1', provider: 'trata' }).error({ err: Object.assign(new Error('boom'), { options: { headers: { authorization: 'Bearer s3cret-3' } } }) }, 'failed');
+    const out = lines.join('');
+    expect(out).not.toMatch(/s3cret/);
+    expect(out).toContain('[redacted]');
+    expect(out).toContain('"jobId":"j1"');
+  });
+});
