@@ -9,6 +9,7 @@ import type { ConnectorPool } from './connectors.ts';
 import type { SyncDefinition } from './definition.ts';
 import type { SyncKeys } from './keys.ts';
 import type { RunLedger } from './ledger.ts';
+import type { RecordLinks } from './record-links.ts';
 
 export interface EngineSettings {
   /** Records per source page, unless the sync sets its own. */
@@ -51,6 +52,7 @@ export interface SyncContext {
   redis: Redis;
   keys: SyncKeys;
   ledger: RunLedger;
+  links: RecordLinks;
   queues: QueueFactory;
   syncs: ReadonlyMap<string, SyncDefinition>;
   connectors: ConnectorPool;

@@ -10,6 +10,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from '
 import type { SyncDefinition } from './definition.ts';
 import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
+import { RecordLinks } from './record-links.ts';
 import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
 import { abandonBatch, processPush } from './push-processor.ts';
@@ -57,6 +58,7 @@ export class SyncEngine {
       redis: options.redis,
       keys,
       ledger: new RunLedger(options.redis, keys),
+      links: new RecordLinks(options.redis, keys),
       queues: this.queues,
       syncs: options.syncs,
       connectors: new ConnectorPool(options.connections, (connection) =>

@@ -7,6 +7,7 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './page-processor.ts';
+import type { PushScope } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -155,9 +156,7 @@ async function pushOne(
   { sent, targetId, intent }: RecordState,
   signal?: AbortSignal,
 ): Promise<Outcome> {
-  const k = ctx.keys;
-  const crosswalk = k.crosswalk(sync.source.connection, target.connection);
-  const intents = k.intent(sync.source.connection, target.connection);
+  const intents = ctx.keys.intent(sync.source.connection, target.connection);
   let creating = false;
   try {
     if (record.pendingJobId) return await confirm(ctx, sync, target, connector, runId, record, signal);
@@ -179,7 +178,7 @@ async function pushOne(
       }
       const existing = await connector.findExisting(record.body, { signal });
       if (existing) {
-        await ctx.redis.multi().hset(crosswalk, record.sourceId, existing).hdel(intents, record.sourceId).exec();
+        await ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, existing);
         return await settle(ctx, sync, target, runId, record, await connector.update!(existing, record.body, { signal }), 'updated');
       }
     }
@@ -188,15 +187,13 @@ async function pushOne(
     const created = await connector.create!(record.body, {
       signal,
       // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
-      onCreated: async (targetId) => {
-        await ctx.redis.multi().hset(crosswalk, record.sourceId, targetId).hdel(intents, record.sourceId).exec();
-      },
+      onCreated: (targetId) => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, targetId),
     });
     return await settle(ctx, sync, target, runId, record, created, 'created');
   } catch (error) {
     if (error instanceof PartialCreateError) {
       // The record exists; remember it, so the retry updates instead of creating.
-      await ctx.redis.multi().hset(crosswalk, record.sourceId, error.targetId).hdel(intents, record.sourceId).exec();
+      await ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId);
       await ctx.ledger.increment(runId, 'created');
       return { kind: 'retry', record: { ...record, lastError: error.message } };
     }
@@ -224,19 +221,12 @@ async function settle(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget
   return markSent(ctx, sync, target, runId, record, result.targetId, op);
 }
 
+function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
+  return { sync: sync.name, targetKey: target.key, sourceConnection: sync.source.connection, targetConnection: target.connection };
+}
+
 async function markSent(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, runId: string, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Promise<Outcome> {
-  const k = ctx.keys;
-  const tx = ctx.redis
-    .multi()
-    .hset(k.crosswalk(sync.source.connection, target.connection), record.sourceId, targetId)
-    // The link holds both ways: a sync in the other direction updates this record instead of creating another.
-    .hset(k.crosswalk(target.connection, sync.source.connection), targetId, record.sourceId)
-    .hset(k.echo(target.connection, sync.source.connection), targetId, record.fingerprint)
-    .hset(k.sent(sync.name, target.key), record.sourceId, record.fingerprint)
-    .hdel(k.intent(sync.source.connection, target.connection), record.sourceId)
-    .hdel(k.failed(sync.name), record.sourceId);
-  if (op !== 'skipped') tx.hincrby(k.run(runId), op, 1);
-  await tx.exec();
+  await ctx.links.markSent(scopeOf(sync, target), runId, record.sourceId, targetId, record.fingerprint, op === 'skipped' ? null : op);
   if (op !== 'skipped') countRecords(target.provider, op);
   return { kind: 'done', op };
 }
