@@ -5,7 +5,6 @@ import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
 import { TRATA_TO_POWERCHORD_STATUS } from '../../helpers/status-table.ts';
 import { simulatorConnection } from '../../helpers/connections.ts';
 
-
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
 let t: TestEngine;
