@@ -1,7 +1,6 @@
-import type { Method } from 'got';
 import type { z } from 'zod';
 import { ProviderRateLimitedError } from '../errors.ts';
-import { ProviderHttp, type ErrorDescription, type RequestOptions } from '../http.ts';
+import { ProviderHttp, type ErrorDescription, type HttpMethod, type RequestOptions } from '../http.ts';
 import type { CallOptions, ConnectionConfig, RateLimitState } from '../types.ts';
 import { PROPEXO_WINDOW_MS, PropexoRateLimitTracker } from './rate-limit.ts';
 import {
@@ -111,7 +110,7 @@ export class PropexoClient {
    * Every call goes through here so that a 429 without Retry-After (Propexo documents none) carries the estimated
    * time to the window's reset; a Retry-After, should one come, wins.
    */
-  async #call<S extends z.ZodType>(method: Method, path: string, options: RequestOptions<S>): Promise<z.infer<S>> {
+  async #call<S extends z.ZodType>(method: HttpMethod, path: string, options: RequestOptions<S>): Promise<z.infer<S>> {
     try {
       return (await this.#http.request(method, path, options)).body;
     } catch (error) {

@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import type { ResponseHeaders } from '../http.ts';
 import type { RateLimitState } from '../types.ts';
 
 /** Propexo's documented budget window: 150 requests per minute. */
@@ -28,7 +28,7 @@ export class PropexoRateLimitTracker {
     this.#now = now;
   }
 
-  observe(headers: http.IncomingHttpHeaders): void {
+  observe(headers: ResponseHeaders): void {
     const limit = headerNumber(headers['x-ratelimit-limit']);
     const remaining = headerNumber(headers['x-ratelimit-remaining']);
     if (limit === null || remaining === null) return;
