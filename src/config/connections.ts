@@ -15,7 +15,7 @@ function rateLimitOf(env: Env, provider: ProviderName): ConnectionConfig['rateLi
   return limit === undefined ? undefined : { limit, windowMs: env[`${prefix}_RATE_WINDOW_MS`] };
 }
 
-/** Push jobs per process for a provider's queue. */
+/** Records a process writes at once to a provider (its push jobs share one limiter). */
 export function pushConcurrencyOf(env: Env, provider: ProviderName): number {
   return env[`${provider.toUpperCase() as Uppercase<ProviderName>}_PUSH_CONCURRENCY`] ?? env.PUSH_CONCURRENCY;
 }

@@ -31,7 +31,7 @@ const BaseEnvSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** Per-request timeout for provider calls, ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** Push jobs each worker process runs at once, per target provider queue. */
+  /** Records each worker process writes at once per target provider (each record one call at a time). */
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(8),
   /** Records per push job: queue overhead is paid per job, so a job carries a small batch. */
   PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(25),
@@ -70,7 +70,7 @@ const BaseEnvSchema = z.object({
 
 /**
  * Per provider: a request budget shared by every worker (`<P>_RATE_LIMIT` requests per `<P>_RATE_WINDOW_MS`) and
- * how many push jobs each process runs at once for it (`<P>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY).
+ * how many records each process writes to it at once (`<P>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY).
  * Propexo's budget is documented (150 a minute); the others document none, so theirs are unset unless configured.
  */
 export const PROVIDER_LIMITS_SCHEMA = z.object({

@@ -11,6 +11,7 @@ import type { SyncDefinition } from './definition.ts';
 import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
 import { RecordLinks } from './record-links.ts';
+import pLimit from 'p-limit';
 import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
 import { abandonBatch, processPush } from './push-processor.ts';
@@ -81,10 +82,15 @@ export class SyncEngine {
     );
     const workers = [sync];
     for (const provider of PROVIDER_NAMES) {
-      // Provider budgets are enforced per request by the connection's shared gate, not per job here.
-      const concurrency = typeof options.pushConcurrency === 'function' ? options.pushConcurrency(provider) : (options.pushConcurrency ?? 8);
+      // Push concurrency is records being written at once per process (each one call at a time, so also the calls
+      // in flight). Jobs send their whole batch to one limiter per provider, and twice as many jobs as needed to
+      // fill it run side by side, so one job's Redis and queue steps never leave the provider idle. Provider
+      // budgets are enforced per request by the connection's shared gate, not here.
+      const inFlight = typeof options.pushConcurrency === 'function' ? options.pushConcurrency(provider) : (options.pushConcurrency ?? 8);
+      const limit = pLimit(inFlight);
+      const concurrency = 2 * Math.ceil(inFlight / ctx.settings.batchSize);
       workers.push(
-        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal), { concurrency }),
+        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal, limit), { concurrency }),
       );
     }
     for (const worker of workers) {

@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { DelayedError, RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import { isProviderError, PartialCreateError, ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors.ts';
 import type { Connector, WriteResult } from '../providers/types.ts';
@@ -26,7 +27,7 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
  * records in the job and hand the retry to BullMQ's attempts; a 429 hands it to the queue's rate limiter; an
  * async write (Propexo) parks the job, delayed, until write-status answers.
  */
-export async function processPush(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ done: number }> {
+export async function processPush(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal, limit: LimitFunction = pLimit(1)): Promise<{ done: number }> {
   const data = parseJobData(PushJob, job);
   const sync = getSync(ctx, data.sync);
   const target = sync.targets.find((t) => t.key === data.target);
@@ -38,16 +39,28 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   const unfinished: PushRecord[] = [];
   const pending: PushRecord[] = [];
   const failures: RecordErrorEntry[] = [];
-  let rateLimitedMs: number | null = null;
+  // Set from inside the limited calls below (a cast, or TypeScript would hold it to `null` after them).
+  let rateLimitedMs = null as number | null;
   let done = 0;
 
   const states = await readStates(ctx, sync, target, data.records);
-  for (const [i, record] of data.records.entries()) {
-    if (rateLimitedMs !== null) {
-      unfinished.push(record);
-      continue;
-    }
-    const outcome = await pushOne(ctx, sync, target, connector, data.runId, record, states[i] ?? NO_STATE, signal);
+  // The whole batch goes to the provider's limiter at once: its calls run side by side (their Redis writes then
+  // coalesce, see RecordLinks) while the process never has more than its push concurrency in flight.
+  const settled = await Promise.allSettled(
+    data.records.map((record, i) =>
+      limit(async (): Promise<Outcome> => {
+        // After a 429 the rest of the batch waits for the queue's rate limit instead of knocking again.
+        if (rateLimitedMs !== null) return { kind: 'retry', record };
+        const outcome = await pushOne(ctx, sync, target, connector, data.runId, record, states[i] ?? NO_STATE, signal);
+        if (outcome.kind === 'rate-limited') rateLimitedMs = Math.max(rateLimitedMs ?? 0, outcome.retryAfterMs);
+        return outcome;
+      }),
+    ),
+  );
+  for (const [i, result] of settled.entries()) {
+    // Unexpected errors fail the job (and BullMQ retries it), but only once every call of the batch has ended.
+    if (result.status === 'rejected') throw result.reason;
+    const outcome = result.value;
     switch (outcome.kind) {
       case 'done':
         done++;
@@ -62,8 +75,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
         failures.push(outcome.error);
         break;
       case 'rate-limited':
-        rateLimitedMs = outcome.retryAfterMs;
-        unfinished.push(record);
+        unfinished.push(data.records[i]!);
         break;
     }
   }
@@ -183,7 +195,7 @@ async function pushOne(
       }
     }
     creating = true;
-    await ctx.redis.hset(intents, record.sourceId, runId);
+    await ctx.links.recordIntent(scopeOf(sync, target), record.sourceId, runId);
     const created = await connector.create!(record.body, {
       signal,
       // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
