@@ -8,11 +8,11 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './page-processor.ts';
-import type { PushScope } from './record-links.ts';
+import type { PushScope, SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
-  | { kind: 'done'; op: 'created' | 'updated' | 'skipped' }
+  | { kind: 'done'; op: 'created' | 'updated' | 'skipped'; sent?: SentRecord }
   | { kind: 'pending'; record: PushRecord }
   | { kind: 'retry'; record: PushRecord }
   | { kind: 'failed'; error: RecordErrorEntry }
@@ -39,6 +39,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   const unfinished: PushRecord[] = [];
   const pending: PushRecord[] = [];
   const failures: RecordErrorEntry[] = [];
+  const sent: SentRecord[] = [];
   // Set from inside the limited calls below (a cast, or TypeScript would hold it to `null` after them).
   let rateLimitedMs = null as number | null;
   let done = 0;
@@ -64,6 +65,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     switch (outcome.kind) {
       case 'done':
         done++;
+        if (outcome.sent) sent.push(outcome.sent);
         break;
       case 'pending':
         pending.push(outcome.record);
@@ -80,6 +82,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     }
   }
 
+  await ctx.links.markSent(scopeOf(sync, target), data.runId, sent);
   countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
 
   if (rateLimitedMs !== null) {
@@ -177,8 +180,8 @@ async function pushOne(
     if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
 
     if (targetId) {
-      if (target.mode === 'create') return await markSent(ctx, sync, target, runId, record, targetId, 'skipped');
-      return await settle(ctx, sync, target, runId, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+      if (target.mode === 'create') return sentOutcome(target, record, targetId, 'skipped');
+      return settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
     }
     if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
 
@@ -191,7 +194,7 @@ async function pushOne(
       const existing = await connector.findExisting(record.body, { signal });
       if (existing) {
         await ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, existing);
-        return await settle(ctx, sync, target, runId, record, await connector.update!(existing, record.body, { signal }), 'updated');
+        return settle(target, record, await connector.update!(existing, record.body, { signal }), 'updated');
       }
     }
     creating = true;
@@ -201,7 +204,7 @@ async function pushOne(
       // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
       onCreated: (targetId) => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, targetId),
     });
-    return await settle(ctx, sync, target, runId, record, created, 'created');
+    return settle(target, record, created, 'created');
   } catch (error) {
     if (error instanceof PartialCreateError) {
       // The record exists; remember it, so the retry updates instead of creating.
@@ -228,19 +231,23 @@ async function pushOne(
 }
 
 /** A synchronous write is done; an asynchronous one is confirmed later. */
-async function settle(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, runId: string, record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Promise<Outcome> {
+function settle(target: SyncTarget, record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Outcome {
   if (result.kind === 'pending') return { kind: 'pending', record: { ...record, pendingJobId: result.jobId, pendingOp: op === 'created' ? 'create' : 'update' } };
-  return markSent(ctx, sync, target, runId, record, result.targetId, op);
+  return sentOutcome(target, record, result.targetId, op);
 }
 
 function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
   return { sync: sync.name, targetKey: target.key, sourceConnection: sync.source.connection, targetConnection: target.connection };
 }
 
-async function markSent(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, runId: string, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Promise<Outcome> {
-  await ctx.links.markSent(scopeOf(sync, target), runId, record.sourceId, targetId, record.fingerprint, op === 'skipped' ? null : op);
+/**
+ * The target holds the record's body now. What Redis must learn of it is written once for the whole batch, at
+ * the end of the job (see processPush): until then a crash only costs a repeated update, never a duplicate,
+ * because a created record was already linked when its create answered.
+ */
+function sentOutcome(target: SyncTarget, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Outcome {
   if (op !== 'skipped') countRecords(target.provider, op);
-  return { kind: 'done', op };
+  return { kind: 'done', op, sent: { sourceId: record.sourceId, targetId, fingerprint: record.fingerprint, counter: op === 'skipped' ? null : op } };
 }
 
 /** Polls write-status for an accepted async write. */
@@ -250,7 +257,7 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
   if (status.status === 'SUCCESS' || status.status === 'PARTIAL_SUCCESS') {
     const targetId = status.createdRecordId ?? (await ctx.redis.hget(ctx.keys.crosswalk(sync.source.connection, target.connection), record.sourceId));
     if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
-    const outcome = await markSent(ctx, sync, target, runId, record, targetId, op);
+    const outcome = sentOutcome(target, record, targetId, op);
     if (status.status === 'PARTIAL_SUCCESS') {
       await ctx.ledger.recordErrors(runId, sync.name, [failure(record.sourceId, target, `partial success: ${status.errors.join('; ')}`, 'PARTIAL_SUCCESS')]);
     }

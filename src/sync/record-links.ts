@@ -3,12 +3,11 @@ import type { Redis } from 'ioredis';
 import type { SyncKeys } from './keys.ts';
 
 /**
- * The per-record writes of a push: the create intent, the link once a create succeeded, and "sent" once the
- * target holds the body. A push job sends its records' calls in parallel, so these writes come in bursts; each
- * kind is coalesced over one turn of the event loop (DataLoader, scheduled with setImmediate) into one script call
- * per scope, all in one pipeline. In the benchmark's profile one call per record per write was ~20 % of a
- * worker's CPU, most of it in socket writes; a caller still awaits its own write, so the order "intent durable,
- * then the create call" holds for every record.
+ * The Redis writes of a push: the create intent before a create call, the link once it answered, and "sent" once
+ * the target holds the body. In the benchmark's profile one call per record per write was ~20 % of a worker's CPU,
+ * most of it in socket writes. So "sent" is written once per push job, and since a job's records run side by side,
+ * intents and links, which must be durable before the record's next call, are coalesced over one turn of the event
+ * loop (DataLoader, scheduled with setImmediate) into one call per scope; each caller still awaits its own write.
  */
 
 // KEYS: crosswalk, reverse crosswalk, echo, sent, intents, failed, run.
@@ -48,6 +47,15 @@ export interface PushScope {
   targetConnection: string;
 }
 
+/** A record the target now holds, as written. */
+export interface SentRecord {
+  sourceId: string;
+  targetId: string;
+  fingerprint: string;
+  /** The run counter to increment, if the write counts (a skip does not). */
+  counter: 'created' | 'updated' | null;
+}
+
 /** One record's write: the keys it touches (its group) and its arguments. */
 interface RecordWrite {
   keys: string[];
@@ -57,7 +65,6 @@ interface RecordWrite {
 export class RecordLinks {
   readonly #redis: LinkRedis;
   readonly #keys: SyncKeys;
-  readonly #markSent: DataLoader<RecordWrite, true>;
   readonly #linkCreated: DataLoader<RecordWrite, true>;
   readonly #intent: DataLoader<RecordWrite, true>;
 
@@ -70,30 +77,28 @@ export class RecordLinks {
     this.#keys = keys;
     const loader = (send: (pipeline: ReturnType<Redis['pipeline']>, keys: string[], args: string[]) => void) =>
       new DataLoader<RecordWrite, true>((writes) => this.#flush(writes, send), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
-    this.#markSent = loader((p, k, a) => (p as unknown as LinkRedis).cbMarkSentMany(...k, ...a));
     this.#linkCreated = loader((p, k, a) => (p as unknown as LinkRedis).cbLinkCreatedMany(...k, ...a));
     this.#intent = loader((p, k, a) => p.hset(k[0] ?? '', ...a));
   }
 
   /**
-   * The target holds `fingerprint` for this record now: link it both ways (a sync in the other direction then
-   * updates this record instead of creating another), remember what was written (diff and echo), clear the
-   * create intent and any retry mark, and count the write in the run.
+   * The target holds these records' bodies now: link each both ways (a sync in the other direction then updates
+   * the record instead of creating another), remember what was written (diff and echo), clear the create intent
+   * and any retry mark, and count the writes in the run. One script call for a push job's whole batch.
    */
-  async markSent(scope: PushScope, runId: string, sourceId: string, targetId: string, fingerprint: string, counter: 'created' | 'updated' | null): Promise<void> {
+  async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
+    if (records.length === 0) return;
     const k = this.#keys;
-    await this.#markSent.load({
-      keys: [
-        k.crosswalk(scope.sourceConnection, scope.targetConnection),
-        k.crosswalk(scope.targetConnection, scope.sourceConnection),
-        k.echo(scope.targetConnection, scope.sourceConnection),
-        k.sent(scope.sync, scope.targetKey),
-        k.intent(scope.sourceConnection, scope.targetConnection),
-        k.failed(scope.sync),
-        k.run(runId),
-      ],
-      args: [sourceId, targetId, fingerprint, counter ?? ''],
-    });
+    await this.#redis.cbMarkSentMany(
+      k.crosswalk(scope.sourceConnection, scope.targetConnection),
+      k.crosswalk(scope.targetConnection, scope.sourceConnection),
+      k.echo(scope.targetConnection, scope.sourceConnection),
+      k.sent(scope.sync, scope.targetKey),
+      k.intent(scope.sourceConnection, scope.targetConnection),
+      k.failed(scope.sync),
+      k.run(runId),
+      ...records.flatMap((r) => [r.sourceId, r.targetId, r.fingerprint, r.counter ?? '']),
+    );
   }
 
   /** The record exists on the target (a follow-up call may still fail): a retry updates it from now on. */
