@@ -17,6 +17,13 @@ const PREFIX = '{bench-baseline}';
 const CHUNK = 1_000;
 const rss = new RssSampler();
 
+interface NaiveArgs {
+  redisUrl: string;
+  records: number;
+  concurrency: number;
+  powerchord: { url: string; token: string; trunkId: string };
+}
+
 /** A mapped PowerChord create body, as crm-bridge would send it for a seeded Trata prospect. */
 function leadBody(i: number) {
   return {
@@ -53,11 +60,18 @@ serve({
     return { ms, cpuMs };
   },
 
-  naive: async (args: { redisUrl: string; records: number; concurrency: number; powerchord: { url: string; token: string; trunkId: string } }) => {
+  /** Queues the naive jobs (not timed): the product's timing includes its own queueing, the naive one does not. */
+  naivePrepare: async (args: NaiveArgs) => {
     const producer = producerConnection(args.redisUrl);
     const queue = new Queue('naive', { connection: producer, prefix: PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     await addInChunks(queue, args.records, leadBody);
+    await queue.close();
+    producer.disconnect();
+    return true;
+  },
 
+  /** Works off the queued jobs: timed from the worker's start until the last one completed. */
+  naiveRun: async (args: NaiveArgs) => {
     // What a careful hand-written worker does: keep-alive, a timeout, throw on non-2xx.
     const client = got.extend({
       prefixUrl: args.powerchord.url,
@@ -93,6 +107,8 @@ serve({
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const peakRssMb = rss.peakMb();
     await worker.close();
+    const producer = producerConnection(args.redisUrl);
+    const queue = new Queue('naive', { connection: producer, prefix: PREFIX });
     await queue.obliterate({ force: true });
     await queue.close();
     producer.disconnect();

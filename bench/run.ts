@@ -21,6 +21,11 @@ const { values: flags } = parseArgs({
     'page-size': { type: 'string', default: '1000' },
     'batch-size': { type: 'string', default: '50' },
     'sync-concurrency': { type: 'string', default: '2' },
+    /**
+     * Naive baseline and first sync, alternated this many times; the ratio is of their medians. On a shared
+     * machine one slow spell can land on either side; alternating spreads it.
+     */
+    rounds: { type: 'string', default: '1' },
     /** Skip the baselines (for profiling the product alone); the ratios are then null. */
     'no-baselines': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the worker process to .data/bench-prof. */
@@ -48,6 +53,7 @@ const concurrency = positiveInt('concurrency', flags.concurrency);
 const pageSize = positiveInt('page-size', flags['page-size']);
 const batchSize = positiveInt('batch-size', flags['batch-size']);
 const syncConcurrency = positiveInt('sync-concurrency', flags['sync-concurrency']);
+const rounds = positiveInt('rounds', flags.rounds);
 const timeoutMs = positiveInt('timeout-s', flags['timeout-s']) * 1000;
 const root = path.resolve(import.meta.dirname, '..');
 const here = import.meta.dirname;
@@ -55,6 +61,27 @@ const here = import.meta.dirname;
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const rate = (count: number, ms: number) => (ms > 0 ? count / (ms / 1000) : 0);
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** CPU time the provider simulators and Redis have used so far, ms: the rest of the machine's share of a phase. */
+async function sideCpuMs(simulators: ChildHandle, admin: Redis): Promise<{ simulators: number; redis: number }> {
+  const info = await admin.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return { simulators: await simulators.call<number>('cpuMs'), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 };
+}
+
+/** Runs `work` and adds the simulators' and Redis's CPU during it to the worker's own. */
+async function withSideCpu<T extends { cpuMs: number }>(simulators: ChildHandle, admin: Redis, work: () => Promise<T>): Promise<T & { allCpuMs: number }> {
+  const before = await sideCpuMs(simulators, admin);
+  const result = await work();
+  const after = await sideCpuMs(simulators, admin);
+  return { ...result, allCpuMs: result.cpuMs + (after.simulators - before.simulators) + (after.redis - before.redis) };
+}
 
 interface NaiveResult {
   ms: number;
@@ -102,20 +129,13 @@ async function main(): Promise<void> {
   log(`seeded in ${round((performance.now() - t0) / 1000, 1)} s`);
 
   let addBulk: { ms: number; cpuMs: number } | null = null;
-  let naive: NaiveResult | null = null;
-  if (!flags['no-baselines']) {
-    const baseline = new ChildHandle('baseline', path.join(here, 'baseline-process.ts'));
+  const baseline = flags['no-baselines'] ? null : new ChildHandle('baseline', path.join(here, 'baseline-process.ts'));
+  if (baseline) {
     children.push(baseline);
     await baseline.ready;
     log(`enqueue baseline: addBulk of ${records} jobs`);
     addBulk = await baseline.call<{ ms: number; cpuMs: number }>('addBulk', { redisUrl, records });
     log(`addBulk: ${round(rate(records, addBulk.ms))} jobs/s`);
-    log(`naive baseline: ${records} jobs, one got POST each, concurrency ${concurrency}`);
-    const measured = await baseline.call<NaiveResult>('naive', { redisUrl, records, concurrency, powerchord: info.powerchord });
-    naive = measured;
-    log(`naive: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
-    await baseline.stop();
-    await simulators.call('clearPowerChord');
   }
 
   const worker = new ChildHandle('worker', path.join(here, 'worker-process.ts'), {
@@ -123,24 +143,22 @@ async function main(): Promise<void> {
   });
   children.push(worker);
   await worker.ready;
-  const init: WorkerInit = {
+  // Each round's first sync starts from an empty crm-bridge state: its own key prefix.
+  const init = (round: number): WorkerInit => ({
     redisUrl,
-    prefix: `{bench-${process.pid}}`,
+    prefix: `{bench-${process.pid}-${round}}`,
     simulators: info,
     pageSize,
     batchSize,
     pushConcurrency: concurrency,
     syncConcurrency,
     logLevel: flags['log-level'],
-  };
-  await worker.call('init', init);
-  log(`worker ready, RSS ${round(await worker.call<number>('rssMb'))} MB`);
-  await worker.call('resetPeakRss');
+  });
 
   const phase = async (name: string, full: boolean) => {
     await simulators.call('resetCalls');
     log(`${name}: running`);
-    const result = await worker.call<PhaseResult>('run', { full, timeoutMs });
+    const result = await withSideCpu(simulators, admin, () => worker.call<PhaseResult>('run', { full, timeoutMs }));
     const calls = await simulators.call<Calls>('powerchordCalls');
     log(`${name}: worker peak RSS so far ${round(await worker.call<number>('peakRssMb'))} MB, at that peak ${JSON.stringify(await worker.call('memoryAtPeak'))}`);
     log(`${name}: ${result.run.status} in ${round(result.ms / 1000, 1)} s, ${round(rate(result.run.counts.pulled, result.ms))} records/s, counts ${JSON.stringify(result.run.counts)}, PowerChord calls ${JSON.stringify(calls.all)}`);
@@ -148,7 +166,29 @@ async function main(): Promise<void> {
     return { ...result, calls };
   };
 
-  const first = await phase('first sync', false);
+  const naiveRounds: Array<NaiveResult & { allCpuMs: number }> = [];
+  const firstRounds: Array<Awaited<ReturnType<typeof phase>>> = [];
+  for (let r = 1; r <= rounds; r++) {
+    const tag = rounds > 1 ? ` (round ${r} of ${rounds})` : '';
+    if (baseline) {
+      const args = { redisUrl, records, concurrency, powerchord: info.powerchord };
+      log(`naive baseline${tag}: ${records} jobs, one got POST each, concurrency ${concurrency}`);
+      await baseline.call('naivePrepare', args);
+      const measured = await withSideCpu(simulators, admin, () => baseline.call<NaiveResult>('naiveRun', args));
+      naiveRounds.push(measured);
+      log(`naive${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
+    }
+    await simulators.call('clearPowerChord');
+    if (r > 1) await worker.call('close');
+    await worker.call('init', init(r));
+    if (r === 1) {
+      log(`worker ready, RSS ${round(await worker.call<number>('rssMb'))} MB`);
+      await worker.call('resetPeakRss');
+    }
+    firstRounds.push(await phase(`first sync${tag}`, false));
+  }
+  await baseline?.stop();
+  const first = firstRounds.at(-1)!;
   // Full re-reads: every record is checked, whatever the incremental cursor's lookback would cover.
   const unchanged = await phase('re-sync, nothing changed', true);
   const { modified } = await simulators.call<{ modified: number }>('modifyEvery', { every: 100 });
@@ -176,9 +216,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
 
+  const naive = naiveRounds.length > 0 ? { ms: median(naiveRounds.map((n) => n.ms)), cpuMs: median(naiveRounds.map((n) => n.cpuMs)), allCpuMs: median(naiveRounds.map((n) => n.allCpuMs)), peakRssMb: Math.max(...naiveRounds.map((n) => n.peakRssMb)) } : null;
+  const firstMedian = { ms: median(firstRounds.map((f) => f.ms)), cpuMs: median(firstRounds.map((f) => f.cpuMs)), allCpuMs: median(firstRounds.map((f) => f.allCpuMs)) };
   const baselineRate = naive ? rate(records, naive.ms) : null;
   const addBulkRate = addBulk === null ? null : rate(records, addBulk.ms);
-  const firstRate = rate(records, first.ms);
+  const firstRate = rate(records, firstMedian.ms);
   const unchangedRate = rate(records, unchanged.ms);
   const changedRate = rate(records, changed.ms);
   const result = {
@@ -193,26 +235,30 @@ async function main(): Promise<void> {
     resync_1pct_writes: changed.calls.writes,
     peak_rss_mb: round(peakRssMb, 1),
     redis_used_memory_mb: round(usedMemory / (1024 * 1024), 1),
+    rounds,
   };
 
-  // CPU µs per item of the process doing the work: steadier than wall time on a shared machine.
+  // CPU µs per item: of the process doing the work, and of the whole machine's share (that process, the
+  // simulators and Redis). Both are steadier than wall time on a shared machine.
   const cpuPer = (cpuMs: number | undefined) => (cpuMs === undefined ? '-' : String(round((cpuMs * 1000) / records)));
-  const rows: Array<[string, string, string, string, string, string]> = [
-    ['phase', 'items', 'seconds', 'per second', 'CPU µs/item', 'notes'],
-    ['enqueue baseline (addBulk)', String(records), addBulk ? (addBulk.ms / 1000).toFixed(2) : '-', addBulkRate === null ? '-' : String(round(addBulkRate)), cpuPer(addBulk?.cpuMs), '1000 jobs per addBulk (producer process)'],
-    ['naive baseline (job + POST)', String(records), naive ? (naive.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), cpuPer(naive?.cpuMs), naive ? `concurrency ${concurrency}, peak RSS ${round(naive.peakRssMb)} MB` : ''],
-    ['first sync (all created)', String(records), (first.ms / 1000).toFixed(2), String(round(firstRate)), cpuPer(first.cpuMs), `PowerChord calls ${first.calls.all['POST /v1/:trunkID'] ?? 0} POST + ${first.calls.all['PATCH /v3/lead/:leadID'] ?? 0} PATCH`],
-    ['re-sync, nothing changed', String(records), (unchanged.ms / 1000).toFixed(2), String(round(unchangedRate)), cpuPer(unchanged.cpuMs), `${unchanged.calls.writes} writes`],
-    ['re-sync, 1 % changed', String(records), (changed.ms / 1000).toFixed(2), String(round(changedRate)), cpuPer(changed.cpuMs), `${changed.calls.writes} writes for ${modified} changes`],
+  const median$ = rounds > 1 ? `, median of ${rounds} rounds` : '';
+  const rows: Array<[string, string, string, string, string, string, string]> = [
+    ['phase', 'items', 'seconds', 'per second', 'CPU µs/item', 'all CPU µs/item', 'notes'],
+    ['enqueue baseline (addBulk)', String(records), addBulk ? (addBulk.ms / 1000).toFixed(2) : '-', addBulkRate === null ? '-' : String(round(addBulkRate)), cpuPer(addBulk?.cpuMs), '-', '1000 jobs per addBulk (producer process)'],
+    ['naive baseline (job + POST)', String(records), naive ? (naive.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), cpuPer(naive?.cpuMs), cpuPer(naive?.allCpuMs), naive ? `concurrency ${concurrency}, peak RSS ${round(naive.peakRssMb)} MB${median$}` : ''],
+    ['first sync (all created)', String(records), (firstMedian.ms / 1000).toFixed(2), String(round(firstRate)), cpuPer(firstMedian.cpuMs), cpuPer(firstMedian.allCpuMs), `PowerChord calls ${first.calls.all['POST /v1/:trunkID'] ?? 0} POST + ${first.calls.all['PATCH /v3/lead/:leadID'] ?? 0} PATCH${median$}`],
+    ['re-sync, nothing changed', String(records), (unchanged.ms / 1000).toFixed(2), String(round(unchangedRate)), cpuPer(unchanged.cpuMs), cpuPer(unchanged.allCpuMs), `${unchanged.calls.writes} writes`],
+    ['re-sync, 1 % changed', String(records), (changed.ms / 1000).toFixed(2), String(round(changedRate)), cpuPer(changed.cpuMs), cpuPer(changed.allCpuMs), `${changed.calls.writes} writes for ${modified} changes`],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: readonly string[]) => row.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (row: readonly string[]) => row.map((cell, i) => (i === 0 || i === 6 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const out: string[] = [
     `crm-bridge benchmark: ${records} records, page ${pageSize}, batch ${batchSize}, push concurrency ${concurrency} (naive: same), sync concurrency ${syncConcurrency}`,
     line(rows[0]!),
     ...rows.slice(1).map(line),
     '',
-    `first sync / naive baseline      ${result.ratio_first_sync_to_baseline ?? '-'}  (target >= 1.0)`,
+    `first sync / naive baseline      ${result.ratio_first_sync_to_baseline ?? '-'}  (target >= 1.0)${rounds > 1 ? `; rounds: naive ${naiveRounds.map((n) => round(rate(records, n.ms))).join(', ')} / first sync ${firstRounds.map((f) => round(rate(records, f.ms))).join(', ')} per s` : ''}`,
+    `all-process CPU per record       naive ${cpuPer(naive?.allCpuMs)} µs, first sync ${cpuPer(firstMedian.allCpuMs)} µs (worker + simulators + Redis)`,
     `unchanged re-sync / addBulk      ${result.ratio_unchanged_to_addbulk ?? '-'}  (target >= 0.75)`,
     `worker peak RSS (product phases) ${result.peak_rss_mb} MB  (target <= 300 MB at 100k)`,
     `Redis used_memory after phases   ${result.redis_used_memory_mb} MB`,

@@ -60,4 +60,9 @@ serve({
     return true;
   },
   rssMb: () => process.memoryUsage.rss() / (1024 * 1024),
+  /** CPU time (user + system) this process has used, ms: the provider side's share of a phase. */
+  cpuMs: () => {
+    const cpu = process.cpuUsage();
+    return (cpu.user + cpu.system) / 1000;
+  },
 });
