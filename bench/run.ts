@@ -34,7 +34,7 @@ const { values: flags } = parseArgs({
      * Node flags for the worker process only (space-separated). Default: the heap settings the README recommends for
      * production workers (the Dockerfile sets them too); `--worker-flags=` measures Node's defaults.
      */
-    'worker-flags': { type: 'string', default: '--max-semi-space-size=8 --max-old-space-size=192' },
+    'worker-flags': { type: 'string', default: '--max-semi-space-size=32 --max-old-space-size=192' },
     'log-level': { type: 'string', default: 'warn' },
     /** Per-phase time cap. */
     'timeout-s': { type: 'string', default: '1800' },
