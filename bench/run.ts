@@ -83,6 +83,15 @@ async function withSideCpu<T extends { cpuMs: number }>(simulators: ChildHandle,
   return { ...result, allCpuMs: result.cpuMs + (after.simulators - before.simulators) + (after.redis - before.redis) };
 }
 
+async function deleteKeys(admin: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await admin.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 interface NaiveResult {
   ms: number;
   cpuMs: number;
@@ -179,7 +188,11 @@ async function main(): Promise<void> {
       log(`naive${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
     }
     await simulators.call('clearPowerChord');
-    if (r > 1) await worker.call('close');
+    if (r > 1) {
+      await worker.call('close');
+      // The previous round's keys go, so that used_memory below is one sync's worth.
+      await deleteKeys(admin, `${init(r - 1).prefix}*`);
+    }
     await worker.call('init', init(r));
     if (r === 1) {
       log(`worker ready, RSS ${round(await worker.call<number>('rssMb'))} MB`);

@@ -64,7 +64,7 @@ export interface HttpResult<T> {
 
 /**
  * One keep-alive pool per provider host, shared by every connection in the process. undici rather than got: on
- * this machine a got POST costs ~380–530 µs of CPU against ~50–90 µs for undici's `request` (bench/README.md),
+ * this machine a got POST costs ~310–530 µs of CPU against ~50–90 µs for undici's `request` (bench/README.md),
  * and a sync makes one to two calls per record, so the client was most of a worker's CPU.
  */
 const dispatcher: Dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
