@@ -5,6 +5,22 @@ import { Faults } from './faults.ts';
 export class CallCounter {
   #counts = new Map<string, number>();
   #statuses = new Map<number, number>();
+  #inFlight = 0;
+  #maxInFlight = 0;
+  /** A request arrived; `end` is called when its connection's answer is done (or the connection is gone). */
+  begin(): () => void {
+    this.#inFlight++;
+    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+    let ended = false;
+    return () => {
+      if (!ended) this.#inFlight--;
+      ended = true;
+    };
+  }
+  /** The most requests that were being served at once since the last reset: what a client's concurrency really was. */
+  maxInFlight(): number {
+    return this.#maxInFlight;
+  }
   record(route: string): void {
     this.#counts.set(route, (this.#counts.get(route) ?? 0) + 1);
   }
@@ -26,6 +42,7 @@ export class CallCounter {
   reset(): void {
     this.#counts.clear();
     this.#statuses.clear();
+    this.#maxInFlight = this.#inFlight;
   }
 }
 
@@ -77,6 +94,7 @@ export function buildSimulatorApp(spec: SimulatorSpec): { app: FastifyInstance; 
     if (request.url.startsWith(ADMIN_PREFIX)) return;
     const route = `${request.method} ${request.routeOptions.url ?? '*'}`;
     calls.record(route);
+    reply.raw.once('close', calls.begin());
     if (request.headers.authorization !== `Bearer ${spec.token}`) {
       return reply.code(401).send(spec.errorBody(401, 'Invalid or missing bearer token'));
     }

@@ -58,9 +58,14 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
       }),
     ),
   );
+  let unexpected: { error: unknown } | null = null;
+  const erred: PushRecord[] = [];
   for (const [i, result] of settled.entries()) {
-    // Unexpected errors fail the job (and BullMQ retries it), but only once every call of the batch has ended.
-    if (result.status === 'rejected') throw result.reason;
+    if (result.status === 'rejected') {
+      unexpected ??= { error: result.reason };
+      erred.push(data.records[i]!);
+      continue;
+    }
     const outcome = result.value;
     switch (outcome.kind) {
       case 'done':
@@ -85,6 +90,12 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   await ctx.links.markSent(scopeOf(sync, target), data.runId, sent);
   countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
 
+  if (unexpected) {
+    // An unexpected error (Redis down, a bug) fails the attempt and BullMQ retries it, but what the batch settled
+    // stays settled: only the records not finished, and the writes still to confirm, stay in the job.
+    await job.updateData({ ...data, records: [...erred, ...unfinished, ...pending] });
+    throw unexpected.error;
+  }
   if (rateLimitedMs !== null) {
     countRateLimitWait(connector.provider, rateLimitedMs);
     // The queue's limiter owns 429s: no attempt is spent, no worker sleeps.
