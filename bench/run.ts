@@ -23,9 +23,9 @@ const { values: flags } = parseArgs({
     'sync-concurrency': { type: 'string', default: '2' },
     /**
      * Naive baseline and first sync, alternated this many times; the ratio is of their medians. On a shared
-     * machine one slow spell can land on either side; alternating spreads it.
+     * machine one slow spell can land on either side; alternating spreads it. Without baselines: one round.
      */
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
     /** Skip the baselines (for profiling the product alone); the ratios are then null. */
     'no-baselines': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the worker process to .data/bench-prof. */
@@ -53,7 +53,7 @@ const concurrency = positiveInt('concurrency', flags.concurrency);
 const pageSize = positiveInt('page-size', flags['page-size']);
 const batchSize = positiveInt('batch-size', flags['batch-size']);
 const syncConcurrency = positiveInt('sync-concurrency', flags['sync-concurrency']);
-const rounds = positiveInt('rounds', flags.rounds);
+const rounds = flags['no-baselines'] ? 1 : positiveInt('rounds', flags.rounds);
 const timeoutMs = positiveInt('timeout-s', flags['timeout-s']) * 1000;
 const root = path.resolve(import.meta.dirname, '..');
 const here = import.meta.dirname;
