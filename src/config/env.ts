@@ -29,7 +29,7 @@ const BaseEnvSchema = z.object({
   JOBS_DIR: z.string().default('jobs'),
   MAPPINGS_DIR: z.string().default('mappings'),
   DATA_DIR: z.string().default('.data'),
-  /** Per-request timeout for provider calls, ms. */
+  /** How long a provider call waits for the answer's headers, then between chunks of its body, ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Records each worker process writes at once per target provider (each record one call at a time). */
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(8),
