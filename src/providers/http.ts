@@ -62,12 +62,22 @@ export interface HttpResult<T> {
   headers: ResponseHeaders;
 }
 
+/** Larger answers fail the call (`UND_ERR_RES_EXCEEDED_MAX_SIZE`) instead of being buffered. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 /**
  * One keep-alive pool per provider host, shared by every connection in the process. undici rather than got: on
  * this machine a got POST costs ~310–530 µs of CPU against ~50–90 µs for undici's `request` (bench/README.md),
  * and a sync makes one to two calls per record, so the client was most of a worker's CPU.
  */
-const dispatcher: Dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+const dispatcher: Dispatcher = new Agent({
+  connections: 256,
+  keepAliveTimeout: 30_000,
+  connect: { timeout: 10_000 },
+  // A provider's answer is read whole; one that runs away (a bug, a proxy's error page in a loop) must not take
+  // the worker's memory with it. The largest documented answer, a Trata page of 1000, is well under 1 MiB.
+  maxResponseSize: MAX_RESPONSE_BYTES,
+});
 
 const IDEMPOTENT = new Set<string>(['GET', 'PUT', 'DELETE', 'HEAD']);
 

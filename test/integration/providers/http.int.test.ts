@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderAuthError, ProviderUnavailableError, ProviderValidationError } from '../../../src/providers/errors.ts';
-import { ProviderHttp } from '../../../src/providers/http.ts';
+import { MAX_RESPONSE_BYTES, ProviderHttp } from '../../../src/providers/http.ts';
 
 // A bare server whose next answers the test scripts: 'reset' drops the connection before answering.
 let server: http.Server;
 let baseUrl: string;
-let script: Array<'reset' | { status: number; body: unknown }> = [];
+let script: Array<'reset' | 'huge' | { status: number; body: unknown }> = [];
 let seen: Array<{ method: string; url: string; authorization: string | undefined; body: string }> = [];
 
 beforeAll(async () => {
@@ -20,6 +20,10 @@ beforeAll(async () => {
       const next = script.shift() ?? { status: 200, body: { ok: true } };
       if (next === 'reset') {
         request.socket.destroy();
+        return;
+      }
+      if (next === 'huge') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(`"${'x'.repeat(MAX_RESPONSE_BYTES + 1)}"`);
         return;
       }
       response.writeHead(next.status, { 'content-type': 'application/json' }).end(JSON.stringify(next.body));
@@ -82,5 +86,12 @@ describe('ProviderHttp over a real socket', () => {
     const denied = await client().request('GET', 'v1/things', { schema: Ok }).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ProviderAuthError);
     expect(JSON.stringify({ ...(denied as object), message: (denied as Error).message })).not.toContain('secret-token');
+  });
+
+  it('refuses an answer larger than it will buffer, naming the reason', async () => {
+    script = ['huge'];
+    const error = await client().request('POST', 'v1/things', { json: {}, schema: Ok }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as Error).message).toBe('acme POST /api/v1/things failed: UND_ERR_RES_EXCEEDED_MAX_SIZE');
   });
 });
