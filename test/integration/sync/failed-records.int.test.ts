@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
-import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
-import { simulatorConnection } from '../../helpers/connections.ts';
+import type { PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import type { TrataSimulator } from '../../../src/simulators/trata/server.ts';
+import type { TestEngine } from '../../helpers/engine.ts';
+import { startTrataToPowerChord, type TrataToPowerChord } from '../../helpers/trata-to-powerchord.ts';
 
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
 let t: TestEngine;
 
+let setup: TrataToPowerChord;
+
 beforeAll(async () => {
-  trata = await startTrataSimulator();
-  powerchord = await startPowerChordSimulator();
-  const connections = new Map([simulatorConnection('trata', trata), simulatorConnection('powerchord', powerchord)]);
-  t = await createTestEngine({ connections, settings: { pageSize: 10, batchSize: 5, lookbackMs: 0 } });
+  setup = await startTrataToPowerChord({ settings: { pageSize: 10, batchSize: 5, lookbackMs: 0 } });
+  ({ trata, powerchord, t } = setup);
 });
-afterAll(async () => {
-  await t.close();
-  await trata.close();
-  await powerchord.close();
-});
+afterAll(() => setup.close());
 
 describe('failed records are not lost', () => {
   it('a record the target refuses is a record-level failure with its reason, retried by the next run even though the cursor moved on', async () => {

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
-import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { simulatorConnection } from '../../helpers/connections.ts';
-import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import type { PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import type { TrataSimulator } from '../../../src/simulators/trata/server.ts';
+import type { TestEngine } from '../../helpers/engine.ts';
+import { startTrataToPowerChord, type TrataToPowerChord } from '../../helpers/trata-to-powerchord.ts';
 
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
 let t: TestEngine;
 const PUSH_CONCURRENCY = 6;
 
+let setup: TrataToPowerChord;
+
 beforeAll(async () => {
-  trata = await startTrataSimulator();
-  powerchord = await startPowerChordSimulator();
-  const connections = new Map([simulatorConnection('trata', trata), simulatorConnection('powerchord', powerchord)]);
   // Batches bigger than the concurrency: a job's own records must queue behind the limit too.
-  t = await createTestEngine({ connections, settings: { pageSize: 50, batchSize: 10 }, workers: { pushConcurrency: PUSH_CONCURRENCY } });
+  setup = await startTrataToPowerChord({ settings: { pageSize: 50, batchSize: 10 }, workers: { pushConcurrency: PUSH_CONCURRENCY } });
+  ({ trata, powerchord, t } = setup);
 });
-afterAll(async () => {
-  await t.close();
-  await trata.close();
-  await powerchord.close();
-});
+afterAll(() => setup.close());
 
 describe('push concurrency: records (and so calls) in flight per process', () => {
   it('never has more calls in flight at the target than PUSH_CONCURRENCY, and uses all of it', async () => {

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
-import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import type { PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import type { TrataSimulator } from '../../../src/simulators/trata/server.ts';
+import type { TestEngine } from '../../helpers/engine.ts';
+import { startTrataToPowerChord, type TrataToPowerChord } from '../../helpers/trata-to-powerchord.ts';
 import { TRATA_TO_POWERCHORD_STATUS } from '../../helpers/status-table.ts';
-import { simulatorConnection } from '../../helpers/connections.ts';
 
 let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
 let t: TestEngine;
 
+let setup: TrataToPowerChord;
+
 beforeAll(async () => {
-  trata = await startTrataSimulator();
-  powerchord = await startPowerChordSimulator();
-  const connections = new Map([simulatorConnection('trata', trata), simulatorConnection('powerchord', powerchord)]);
   // Small pages and batches, so that even this small sync crosses several pages and push jobs.
-  t = await createTestEngine({ connections, settings: { pageSize: 7, batchSize: 4 } });
+  setup = await startTrataToPowerChord({ settings: { pageSize: 7, batchSize: 4 } });
+  ({ trata, powerchord, t } = setup);
 });
-afterAll(async () => {
-  await t.close();
-  await trata.close();
-  await powerchord.close();
-});
+afterAll(() => setup.close());
 
 describe('Trata → PowerChord, end to end through Redis and the simulators', () => {
   it('creates every prospect as a lead with the mapped Status and Content, then sends only what changed', async () => {
