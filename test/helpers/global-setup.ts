@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedRedis } from '../../src/redis/embedded-redis.ts';
 
@@ -16,9 +17,12 @@ export default async function setup(project: TestProject) {
     project.provide('redisUrl', process.env['REDIS_URL']);
     return;
   }
-  const redis = await startEmbeddedRedis({ dataDir: '.data/test-redis', fresh: true });
+  // Its own directory per run: two runs side by side (a developer's and CI's, or two helpers') must not share an AOF.
+  const dataDir = `.data/test-redis-${process.pid}`;
+  const redis = await startEmbeddedRedis({ dataDir, fresh: true });
   project.provide('redisUrl', redis.url);
   return async () => {
     await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }
