@@ -1,20 +1,24 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { setMetricQueues } from '../metrics.ts';
 import { PUSH_QUEUES, SYNC_QUEUE } from '../queues/contracts.ts';
-import { authHook, TokenChecker } from './auth.ts';
+import { scrubDeep } from '../secrets.ts';
+import { authHook, TokenChecker, type ApiAuth } from './auth.ts';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
+import { guardBody } from './body-guard.ts';
 import { registerDashboard } from './dashboard.ts';
 import type { ApiApp, AppDeps, ReadinessReport } from './deps.ts';
-import { ApiErrorCode, errorBody, handleError, withDeadline } from './errors.ts';
+import { ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { runRoutes } from './routes/runs.ts';
 import { syncRoutes } from './routes/syncs.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { SessionStore } from './sessions.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -30,6 +34,17 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     routerOptions: { maxParamLength: 256 },
     // Request ids in logs tie a 503 or 500 to its cause.
     requestIdHeader: 'x-request-id',
+    trustProxy: trustProxyOption(deps.trustProxy),
+    // The router's own refusals (bad %-escape, over-long parameter) answer in our error format.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = frameworkErrorAnswer(error);
+      // The reply is typed per route; this one belongs to none.
+      void (reply as unknown as FastifyReply).code(answer.status).send(answer.body);
+    },
+    // Bodies keep a `__proto__` key as a plain key, so the guard below can name it (Fastify's default answers
+    // "Body is not valid JSON", which is not what is wrong); no route ever copies a body with assignment.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -39,8 +54,20 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     reply.code(404).send(errorBody(ApiErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  const checker = new TokenChecker(deps.tokens);
-  app.addHook('onRequest', authHook(checker));
+  const deadlineMs = deps.redisDeadlineMs ?? 800;
+  const apiKey = (...parts: string[]) => [deps.engine.queues.prefix, 'cb', 'api', ...parts].join(':');
+  const auth: ApiAuth = {
+    checker: new TokenChecker(deps.tokens),
+    sessions: new SessionStore(deps.redis, (digest) => apiKey('session', digest), deadlineMs),
+    throttle: new AuthThrottle(deps.redis, (address) => apiKey('auth-failures', address), deps.authThrottle ?? DEFAULT_AUTH_THROTTLE, deadlineMs),
+  };
+  app.addHook('onRequest', authHook(auth));
+  // Body shape limits (depth, string length, prototype keys): before validation for parsed bodies, and again
+  // before the handler for routes that parse their own (the signed webhook keeps raw bytes until it verified them).
+  app.addHook('preValidation', async (request) => guardBody(request.body));
+  app.addHook('preHandler', async (request) => guardBody(request.body));
+  // No configured secret leaves in an answer, whatever a provider echoed into an error we keep.
+  app.addHook('preSerialization', async (_request, _reply, payload) => scrubDeep(payload));
 
   const queueNames = [SYNC_QUEUE, ...PUSH_QUEUES];
   setMetricQueues(queueNames.map((name) => engineQueue(deps, name)));
@@ -63,8 +90,22 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   await app.register(syncRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(opsRoutes, { deps, readiness });
-  await registerDashboard(app, deps.engine, checker);
+  await registerDashboard(app, deps.engine, auth, deps.dashboardDeadlineMs ?? 2_000);
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it: a hop count ("1": the nearest proxy) or a comma-separated list of addresses
+ * and CIDRs. Never `true`: trusting every sender would let any client pick its own address and dodge throttling.
+ */
+function trustProxyOption(value: string | undefined): string | ((address: string, hop: number) => boolean) | false {
+  if (value === undefined || value.trim() === '') return false;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return (_address, hop) => hop < hops;
+  }
+  return trimmed;
 }
 
 /**

@@ -1,13 +1,13 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthThrottle } from './auth-throttle.ts';
 import { ApiError, ApiErrorCode } from './errors.ts';
+import type { SessionStore } from './sessions.ts';
 
-/** The dashboard's session cookie: set by the sign-in form, HttpOnly and SameSite=Strict. */
+/** The dashboard's session cookie: set by the sign-in form, HttpOnly and SameSite=Strict (Secure over HTTPS). */
 export const SESSION_COOKIE = 'crm_bridge_session';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
-/** What the cookie holds: a keyed digest of the token, so the cookie never carries the token itself. */
-const sessionOf = (token: string) => createHmac('sha256', token).update('crm-bridge dashboard session v1').digest('hex');
 
 /**
  * Checks bearer tokens (several are accepted, so one can be rotated out while another is rolled in). Comparisons
@@ -16,12 +16,10 @@ const sessionOf = (token: string) => createHmac('sha256', token).update('crm-bri
  */
 export class TokenChecker {
   readonly #digests: Buffer[];
-  readonly #sessions: Buffer[];
 
   constructor(tokens: readonly string[]) {
     if (tokens.length === 0) throw new Error('the API needs at least one token');
     this.#digests = tokens.map(digest);
-    this.#sessions = tokens.map((t) => digest(sessionOf(t)));
   }
 
   /** True when `token` is one of the configured tokens. */
@@ -29,25 +27,16 @@ export class TokenChecker {
     return anyEqual(this.#digests, digest(token));
   }
 
-  /** The cookie value the sign-in sets for a valid token. */
-  sessionFor(token: string): string {
-    return sessionOf(token);
+  /** True when a token's SHA-256 (hex, as a session keeps it) is still one of the configured tokens'. */
+  checkDigest(hex: string): boolean {
+    const value = /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
+    return value !== null && anyEqual(this.#digests, value);
   }
 
-  checkSession(value: string): boolean {
-    return anyEqual(this.#sessions, digest(value));
-  }
-
-  /** Bearer header first; the session cookie only where the caller allows it (dashboard and docs pages). */
-  authenticate(request: FastifyRequest, allowCookie: boolean): boolean {
-    const header = request.headers.authorization;
-    if (typeof header === 'string') {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      return match?.[1] !== undefined && this.check(match[1]);
-    }
-    if (!allowCookie) return false;
-    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    return cookie !== null && this.checkSession(cookie);
+  /** The bearer token of an `Authorization` header, when it is well-formed and configured. */
+  checkHeader(header: string): boolean {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] !== undefined && this.check(match[1]);
   }
 }
 
@@ -61,7 +50,13 @@ export function readCookie(header: string | undefined, name: string): string | n
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null; // a bad %-escape is no session
+      }
+    }
   }
   return null;
 }
@@ -71,12 +66,47 @@ export function cookieAllowed(url: string): boolean {
   return url.startsWith('/admin/') || url === '/docs' || url.startsWith('/docs/') || url === '/openapi.json';
 }
 
-/** The root onRequest hook: everything but the public routes needs a token. */
-export function authHook(checker: TokenChecker) {
+/** Everything the API's authentication needs. */
+export interface ApiAuth {
+  checker: TokenChecker;
+  sessions: SessionStore;
+  throttle: AuthThrottle;
+}
+
+/** True when the cookie names a live session opened with a token that is still configured. */
+export async function sessionValid(auth: ApiAuth, id: string): Promise<boolean> {
+  const token = await auth.sessions.tokenDigest(id);
+  return token !== null && auth.checker.checkDigest(token);
+}
+
+/** The 429 a client address gets once it failed too often; `Retry-After` says when to try again. */
+export function tooManyAttempts(reply: FastifyReply, retryAfterS: number): ApiError {
+  reply.header('retry-after', String(retryAfterS));
+  return new ApiError(429, ApiErrorCode.TOO_MANY_ATTEMPTS, `too many failed authentication attempts from this address: try again in ${retryAfterS} s`);
+}
+
+/**
+ * The root onRequest hook: everything but the public routes needs a token (or, on the dashboard and docs pages,
+ * a session cookie). A wrong bearer token counts against the client address; past the limit it is refused with
+ * 429 until the window ends, correct token or not.
+ */
+export function authHook(auth: ApiAuth) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.routeOptions.config.public === true) return;
+    const wait = auth.throttle.retryAfterS(request.ip);
+    if (wait !== null) throw tooManyAttempts(reply, wait);
     const allowCookie = cookieAllowed(request.url);
-    if (checker.authenticate(request, allowCookie)) return;
+    const header = request.headers.authorization;
+    if (typeof header === 'string') {
+      if (auth.checker.checkHeader(header)) return;
+      const blocked = await auth.throttle.fail(request.ip);
+      if (blocked !== null) throw tooManyAttempts(reply, blocked);
+    } else if (allowCookie) {
+      // Session ids are 256-bit random values: guessing them is hopeless, so a stale cookie (the dashboard polls
+      // after a sign-out) is not counted as a failure.
+      const id = readCookie(request.headers.cookie, SESSION_COOKIE);
+      if (id !== null && (await sessionValid(auth, id))) return;
+    }
     // A browser opening the dashboard is sent to the sign-in form rather than shown a JSON error.
     if (allowCookie && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
       await reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);

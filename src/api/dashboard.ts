@@ -1,22 +1,26 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from './deps.ts';
 import { PUSH_QUEUES, SYNC_QUEUE } from '../queues/contracts.ts';
 import type { SyncEngine } from '../sync/engine.ts';
-import { SESSION_COOKIE, type TokenChecker } from './auth.ts';
+import { SESSION_COOKIE, readCookie, type ApiAuth } from './auth.ts';
+import { ApiErrorCode, errorBody, isRedisDown } from './errors.ts';
 import { redactSecrets } from './redact.ts';
+import { SESSION_TTL_S } from './sessions.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
-const SESSION_MAX_AGE_S = 12 * 3600;
 
 /**
  * bull-board at /admin/queues: the sync queue and every push queue. It sits behind the same tokens as the API
  * (the root auth hook); browsers, which cannot send a bearer header when navigating, sign in once at
- * /admin/login and carry an HttpOnly, SameSite=Strict cookie instead.
+ * /admin/login and carry an HttpOnly, SameSite=Strict cookie naming a server-side session instead.
+ *
+ * bull-board's own routes call Redis without a deadline; `deadlineMs` bounds each of them (Fastify's
+ * `handlerTimeout`), so a paused Redis answers 503 instead of hanging, and its errors answer in our format.
  */
-export async function registerDashboard(app: ApiApp, engine: SyncEngine, checker: TokenChecker): Promise<void> {
+export async function registerDashboard(app: ApiApp, engine: SyncEngine, auth: ApiAuth, deadlineMs: number): Promise<void> {
   const adapters = [SYNC_QUEUE, ...PUSH_QUEUES].map((name) => {
     const adapter = new BullMQAdapter(engine.queues.queue(name), { readOnlyMode: false, allowRetries: true });
     adapter.setFormatter('data', (data: unknown) => redactSecrets(data));
@@ -26,11 +30,28 @@ export async function registerDashboard(app: ApiApp, engine: SyncEngine, checker
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({ queues: adapters, serverAdapter, options: { uiConfig: { boardTitle: 'crm-bridge' } } });
-  await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
-  await app.register(loginRoutes, { checker });
+  // Replaces bull-board's handler, which answers 500 with the raw message ("Stream isn't writeable"). Its types
+  // know no 503, but the Fastify adapter sends whatever status the handler answers.
+  serverAdapter.setErrorHandler(dashboardError as unknown as Parameters<typeof serverAdapter.setErrorHandler>[0]);
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.handlerTimeout = deadlineMs;
+    });
+    await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  });
+  await app.register(loginRoutes, { auth });
 }
 
-async function loginRoutes(app: FastifyInstance, { checker }: { checker: TokenChecker }): Promise<void> {
+function dashboardError(error: Error & Partial<Pick<FastifyError, 'code' | 'statusCode'>>): { status: number; body: unknown } {
+  if (error.code === 'FST_ERR_HANDLER_TIMEOUT' || isRedisDown(error)) {
+    return { status: 503, body: errorBody(ApiErrorCode.UNAVAILABLE, 'Redis is unavailable: try again shortly') };
+  }
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return { status, body: errorBody(ApiErrorCode.VALIDATION, error.message) };
+  return { status: 500, body: errorBody(ApiErrorCode.INTERNAL, 'internal error') };
+}
+
+async function loginRoutes(app: FastifyInstance, { auth }: { auth: ApiAuth }): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
@@ -43,22 +64,49 @@ async function loginRoutes(app: FastifyInstance, { checker }: { checker: TokenCh
   app.post('/admin/login', { config: { public: true }, schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const form = (request.body ?? {}) as { token?: unknown; next?: unknown };
     const next = safeNext(form.next);
+    const waiting = auth.throttle.retryAfterS(request.ip);
+    if (waiting !== null) return tooMany(reply, next, waiting);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
-    if (!token || !checker.check(token)) return sendForm(reply, 401, next, 'That token is not valid.');
-    const secure = request.protocol === 'https' ? '; Secure' : '';
-    reply.header('set-cookie', `${SESSION_COOKIE}=${checker.sessionFor(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure}`);
+    if (!token || !auth.checker.check(token)) {
+      const blocked = await auth.throttle.fail(request.ip);
+      if (blocked !== null) return tooMany(reply, next, blocked);
+      return sendForm(reply, 401, next, 'That token is not valid.');
+    }
+    const session = await auth.sessions.open(token);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session}; ${cookieAttributes(request)}; Max-Age=${SESSION_TTL_S}`);
     return reply.redirect(next, 303);
   });
 
-  app.post('/admin/logout', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+  app.post('/admin/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+    // Revoked server-side: a copy of the cookie is worthless from here on.
+    if (session !== null) await auth.sessions.close(session);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; ${cookieAttributes(request)}; Max-Age=0`);
     return reply.redirect('/admin/login', 303);
   });
 }
 
-/** Only our own pages: an open redirect would let a link bounce a signed-in user anywhere. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(admin\/|docs)[^\\]*$/.test(value) && !value.startsWith('//') ? value : DASHBOARD_PATH;
+/**
+ * `Secure` when the request came over HTTPS: directly, or through a proxy listed in TRUST_PROXY (only then does
+ * Fastify believe `X-Forwarded-Proto`).
+ */
+function cookieAttributes(request: FastifyRequest): string {
+  return `Path=/; HttpOnly; SameSite=Strict${request.protocol === 'https' ? '; Secure' : ''}`;
+}
+
+function tooMany(reply: FastifyReply, next: string, retryAfterS: number): FastifyReply {
+  reply.header('retry-after', String(retryAfterS));
+  return sendForm(reply, 429, next, `Too many failed attempts from this address: try again in ${retryAfterS} s.`);
+}
+
+/**
+ * Only our own pages, written in plain URL characters: an open redirect would let a link bounce a signed-in user
+ * anywhere, and CR, LF or a character outside Latin-1 cannot go into a Location header at all.
+ */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && value.length <= 2048 && /^\/(admin\/|docs(\/|\?|$))[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/.test(value) && !value.includes('//')
+    ? value
+    : DASHBOARD_PATH;
 }
 
 function sendForm(reply: FastifyReply, status: number, next: string, error: string | null): FastifyReply {

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { AuthThrottleOptions } from './auth-throttle.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 
 export interface ReadinessReport {
@@ -27,6 +28,19 @@ export interface AppDeps {
   redisDeadlineMs?: number | undefined;
   /** `/readyz`'s check. @default PING Redis and count the sync queue's workers */
   readiness?: (() => Promise<ReadinessReport>) | undefined;
+  /**
+   * How long one dashboard (bull-board) request may take before it answers 503, ms. A dashboard page makes tens
+   * of Redis calls in one request where an API route makes one to three. @default 2000
+   */
+  dashboardDeadlineMs?: number | undefined;
+  /** Failed authentication allowed per client address and window before 429. @default 10 per 60 s */
+  authThrottle?: AuthThrottleOptions | undefined;
+  /**
+   * TRUST_PROXY: the proxies (comma-separated addresses or CIDRs, or a hop count such as "1") whose
+   * `X-Forwarded-For` and `X-Forwarded-Proto` are believed, for the client address (throttling) and HTTPS (the
+   * `Secure` cookie). @default none: the socket's own address and protocol
+   */
+  trustProxy?: string | undefined;
 }
 
 /** The app `buildApp` makes: Fastify with zod schemas as its type provider. */

@@ -7,6 +7,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
  */
 export const ApiErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_FAILED_ATTEMPTS',
   VALIDATION: 'VALIDATION_FAILED',
   NOT_FOUND: 'NOT_FOUND',
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_KEY_REUSED',
@@ -104,6 +105,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return reply.code(400).send(errorBody(ApiErrorCode.VALIDATION, `invalid request: ${fields || 'input'}`, issues));
   }
   switch (error.code) {
+    case 'FST_ERR_HANDLER_TIMEOUT':
+      return reply.code(503).send(errorBody(ApiErrorCode.UNAVAILABLE, 'Redis did not answer in time: try again shortly'));
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return reply.code(413).send(errorBody(ApiErrorCode.BODY_TOO_LARGE, error.message));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -120,4 +123,19 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (isRedisDown(error)) return reply.code(503).send(errorBody(ApiErrorCode.UNAVAILABLE, 'Redis is unavailable: try again shortly'));
   request.log.error({ err: error }, 'unhandled error');
   return reply.code(500).send(errorBody(ApiErrorCode.INTERNAL, 'internal error'));
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route or hook runs (a bad `%` escape in the
+ * path, a path parameter over `maxParamLength`), answered in our format rather than Fastify's own.
+ */
+export function frameworkErrorAnswer(error: FastifyError): { status: number; body: ReturnType<typeof errorBody> } {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return { status: 400, body: errorBody(ApiErrorCode.VALIDATION, 'the request path is not valid (a bad %-escape?)', [{ field: 'path', message: 'not a valid URL path' }]) };
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { status: 414, body: errorBody(ApiErrorCode.VALIDATION, 'a path parameter is longer than the API accepts', [{ field: 'params', message: 'too long' }]) };
+  }
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  return { status, body: errorBody(ApiErrorCode.VALIDATION, 'the request could not be routed') };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TokenChecker, cookieAllowed, readCookie } from '../../../src/api/auth.ts';
 
@@ -10,11 +11,17 @@ describe('TokenChecker', () => {
     for (const wrong of ['', 'alpha', 'alpha-token ', 'ALPHA-TOKEN', 'x'.repeat(10_000)]) expect(checker.check(wrong)).toBe(false);
   });
 
-  it('derives a session value that is not the token and checks it back', () => {
-    const session = checker.sessionFor('alpha-token');
-    expect(session).not.toContain('alpha-token');
-    expect(checker.checkSession(session)).toBe(true);
-    expect(checker.checkSession(checker.sessionFor('not-a-token'))).toBe(false);
+  it("recognises a configured token's digest (what a session keeps) and nothing else", () => {
+    const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(checker.checkDigest(hex('alpha-token'))).toBe(true);
+    expect(checker.checkDigest(hex('not-a-token'))).toBe(false);
+    expect(checker.checkDigest('alpha-token')).toBe(false);
+  });
+
+  it('reads a bearer header and nothing looser', () => {
+    expect(checker.checkHeader('Bearer alpha-token')).toBe(true);
+    expect(checker.checkHeader('bearer   alpha-token ')).toBe(true);
+    for (const bad of ['alpha-token', 'Basic alpha-token', 'Bearer', 'Bearer alpha-token extra']) expect(checker.checkHeader(bad)).toBe(false);
   });
 
   it('refuses to exist without tokens', () => {
@@ -27,6 +34,7 @@ describe('readCookie / cookieAllowed', () => {
     expect(readCookie('a=1; crm_bridge_session=abc%20d; b=2', 'crm_bridge_session')).toBe('abc d');
     expect(readCookie('a=1', 'crm_bridge_session')).toBeNull();
     expect(readCookie(undefined, 'x')).toBeNull();
+    expect(readCookie('crm_bridge_session=%E0%A4%A', 'crm_bridge_session')).toBeNull();
   });
 
   it('lets the cookie open the dashboard and docs only', () => {
