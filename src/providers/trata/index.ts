@@ -1,11 +1,14 @@
-import { z } from 'zod';
 import { ProviderNotFoundError } from '../errors.ts';
 import type { Capabilities, ConnectionConfig, Connector, Cursor, ListPage, ProviderDefinition, SourceRecord } from '../types.ts';
 import { TrataClient } from './client.ts';
+import { advance, pageQuery, resume, START, TrataCursor, unseen } from './cursor.ts';
+import { mergeForPut } from './merge.ts';
 import { TrataProspect, TrataProspectInput } from './schema.ts';
 
 export { TrataClient, TRATA_DEFAULT_BASE_URL, describeTrataError } from './client.ts';
 export * from './schema.ts';
+export { TrataCursor } from './cursor.ts';
+export { mergeForPut } from './merge.ts';
 
 const capabilities: Capabilities = {
   list: true,
@@ -22,14 +25,6 @@ const capabilities: Capabilities = {
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 500;
 
-/**
- * Trata's listing cursor. `after` is an updated-at high-water mark sent as `updated_after` (*assumed* inclusive,
- * `>=`), `skip` the records already seen at exactly that instant, so that ties across a page boundary are neither
- * missed nor read twice. Paging by keyset (not by a growing `skip`) means a record updated mid-scan cannot shift
- * the pages under us.
- */
-const TrataCursor = z.object({ after: z.string().nullable(), skip: z.number().int().min(0) });
-
 function toSourceRecord(prospect: TrataProspect): SourceRecord {
   return { id: prospect.id, updatedAt: prospect.updatedAt ?? null, data: prospect };
 }
@@ -45,28 +40,17 @@ export class TrataConnector implements Connector {
     this.client = new TrataClient(connection);
   }
 
+  /** One page of the updated-at listing; see cursor.ts for why it is right whether `updated_after` is `>` or `>=`. */
   async listPage(cursor: Cursor, options: { pageSize?: number; signal?: AbortSignal | undefined } = {}): Promise<ListPage> {
-    const position = cursor === null ? { after: null, skip: 0 } : TrataCursor.parse(cursor);
+    const position = cursor === null ? START : TrataCursor.parse(cursor);
     const limit = Math.min(Math.max(options.pageSize ?? DEFAULT_PAGE, 1), MAX_PAGE);
-    const page = await this.client.list(
-      {
-        sort_by: 'updatedAt',
-        sort_order: 'asc',
-        skip: position.skip,
-        limit,
-        ...(position.after === null ? {} : { updated_after: position.after }),
-      },
-      { signal: options.signal },
-    );
-    const records = page.map(toSourceRecord);
-    return { records, next: nextCursor(position, records), done: page.length < limit };
+    const page = await this.client.list({ sort_by: 'updatedAt', sort_order: 'asc', limit, ...pageQuery(position) }, { signal: options.signal });
+    const listed = page.map(toSourceRecord);
+    return { records: unseen(position, listed), next: advance(position, listed), done: page.length < limit };
   }
 
   resumeCursor(lastCursor: Cursor, lookbackMs: number): Cursor {
-    if (lastCursor === null) return null;
-    const { after } = TrataCursor.parse(lastCursor);
-    if (after === null) return null;
-    return { after: new Date(Date.parse(after) - lookbackMs).toISOString(), skip: 0 };
+    return lastCursor === null ? null : resume(TrataCursor.parse(lastCursor), lookbackMs);
   }
 
   async get(id: string, options: { signal?: AbortSignal | undefined } = {}): Promise<SourceRecord | null> {
@@ -83,8 +67,20 @@ export class TrataConnector implements Connector {
     return { kind: 'done' as const, targetId: created.id };
   }
 
+  /**
+   * Read, merge, write: Trata's PUT replaces the prospect, so the body is the prospect as it is now with our mapped
+   * fields merged in (merge.ts), keeping the `externalReference` entries and `prospectProps` others wrote.
+   *
+   * Concurrency: Trata documents no ETag, `If-Match` or version field, so the GET and the PUT cannot be made one
+   * atomic step. A change another system makes between our GET and our PUT (one round trip, tens of ms) is
+   * overwritten: last writer wins inside that window. We accept it rather than re-read and compare `updatedAt`
+   * before writing, which would cost one more call per update and still leave a (smaller) window. What can be
+   * lost is bounded to what another system wrote inside that one round trip.
+   */
   async update(id: string, body: Record<string, unknown>, options: { signal?: AbortSignal | undefined } = {}) {
-    const updated = await this.client.replace(id, TrataProspectInput.parse(body), options);
+    const ours = TrataProspectInput.parse(body);
+    const current = await this.client.get(id, options);
+    const updated = await this.client.replace(id, mergeForPut(current, ours), options);
     return { kind: 'done' as const, targetId: updated.id };
   }
 
@@ -99,17 +95,6 @@ export class TrataConnector implements Connector {
     const found = await this.client.list({ search_by: 'email', search_value: email, limit: 20 }, options);
     return found.find((p) => p.email?.toLowerCase() === email.toLowerCase())?.id ?? null;
   }
-}
-
-/** The position after `records`: the last updated-at seen, and how many records carry exactly that instant. */
-function nextCursor(position: { after: string | null; skip: number }, records: SourceRecord[]): Cursor {
-  const last = records.at(-1)?.updatedAt ?? null;
-  if (last === null) return position;
-  let ties = 0;
-  for (let i = records.length - 1; i >= 0 && records[i]?.updatedAt === last; i--) ties++;
-  // The whole page sat at the cursor's instant: the skip grows instead of restarting.
-  const skip = last === position.after && ties === records.length ? position.skip + ties : ties;
-  return { after: last, skip };
 }
 
 export const trata: ProviderDefinition<typeof TrataProspectInput> = {

@@ -1,49 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { TrataListQuery, TrataProspectInput } from '../../providers/trata/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorSpec } from '../server.ts';
 import { parseMicros, TrataStore, type TrataStoredProspect } from './store.ts';
-
-// Trata is FastAPI/pydantic: unknown body fields are ignored, not rejected. The docs' own example sends
-// `prospectProps: "software"` and shows `prospectProps: {}` in the answer: a string is accepted and stored as {}.
-const BodySchema = z.object({
-  ...TrataProspectInput.shape,
-  prospectProps: z.union([z.record(z.string(), z.unknown()), z.string().transform(() => ({}))]).nullish(),
-});
-
-const PYDANTIC_TYPES: Record<string, string> = {
-  invalid_type: 'type_error',
-  too_big: 'string_too_long',
-  too_small: 'string_too_short',
-  invalid_value: 'enum',
-  invalid_format: 'value_error',
-};
-
-/** zod issues as FastAPI's 422 `detail[]`: `{loc: ['body', 'email'], msg, type}`. */
-function detail(where: 'body' | 'query', error: z.ZodError, input: unknown) {
-  return error.issues.map((issue) => {
-    const given = issue.path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
-    const missing = given === undefined && issue.code !== 'unrecognized_keys';
-    return {
-      loc: [where, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-      msg: missing ? 'Field required' : issue.message,
-      type: missing ? 'missing' : (PYDANTIC_TYPES[issue.code] ?? 'value_error'),
-    };
-  });
-}
+import { fastApiDetail, ListQuery, ProspectBody } from './validate.ts';
 
 function toWire(record: TrataStoredProspect) {
   const { updatedMicros: _u, createdMicros: _c, ...wire } = record;
   return wire;
 }
 
+/**
+ * Whether `updated_after` keeps records updated at exactly that instant. Trata does not document it, so the
+ * simulator can play either and the connector is tested against both.
+ */
+export type UpdatedAfterMode = 'inclusive' | 'exclusive';
+
+/** What a test may switch while the simulator runs. */
+export interface TrataBehaviour {
+  /** @default 'inclusive' */
+  updatedAfter: UpdatedAfterMode;
+}
+
 export interface TrataSimulatorOptions {
   token?: string;
   seed?: number;
   port?: number;
+  /** @default 'inclusive' */
+  updatedAfter?: UpdatedAfterMode;
 }
 
-export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}): SimulatorSpec {
+export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}, behaviour: TrataBehaviour = { updatedAfter: options.updatedAfter ?? 'inclusive' }): SimulatorSpec {
   return {
     name: 'trata',
     token: options.token ?? 'trata-sim-token',
@@ -53,14 +38,14 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
       app.get('/status', async () => ({ status: 'ok' }));
 
       app.post('/v1/prospects', async (request, reply) => {
-        const parsed = BodySchema.safeParse(request.body);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error, request.body) });
+        const parsed = ProspectBody.safeParse(request.body);
+        if (!parsed.success) return reply.code(422).send({ detail: fastApiDetail('body', parsed.error, request.body) });
         return reply.code(200).send(toWire(store.create(clean(parsed.data))));
       });
 
       app.get('/v1/prospects', async (request, reply) => {
-        const parsed = TrataListQuery.safeParse(request.query);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('query', parsed.error, request.query) });
+        const parsed = ListQuery.safeParse(request.query);
+        if (!parsed.success) return reply.code(422).send({ detail: fastApiDetail('query', parsed.error, request.query) });
         const q = parsed.data;
         const after = q.updated_after === undefined ? null : parseMicros(q.updated_after);
         const before = q.updated_before === undefined ? null : parseMicros(q.updated_before);
@@ -71,8 +56,8 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
         const needle = q.search_value?.toLowerCase();
         const matches = (r: TrataStoredProspect) =>
           (q.status === undefined || r.status === q.status) &&
-          // *assumed*: updated_after is inclusive (>=), updated_before exclusive (<).
-          (after === null || r.updatedMicros >= after) &&
+          // Not documented either way: the simulator plays the mode it was given. updated_before is exclusive (<).
+          (after === null || (behaviour.updatedAfter === 'inclusive' ? r.updatedMicros >= after : r.updatedMicros > after)) &&
           (before === null || r.updatedMicros < before) &&
           (q.search_by === undefined || needle === undefined || (r[q.search_by] ?? '').toLowerCase().includes(needle));
         const skip = q.skip ?? 0;
@@ -94,8 +79,9 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
       });
 
       app.put<{ Params: { prospect_id: string } }>('/v1/prospects/:prospect_id', async (request, reply) => {
-        const parsed = BodySchema.safeParse(request.body);
-        if (!parsed.success) return reply.code(422).send({ detail: detail('body', parsed.error, request.body) });
+        const parsed = ProspectBody.safeParse(request.body);
+        if (!parsed.success) return reply.code(422).send({ detail: fastApiDetail('body', parsed.error, request.body) });
+        // PUT replaces the prospect: a field left out of the body is cleared (seed 000 is a full ProspectInput).
         const updated = store.replace(request.params.prospect_id, clean(parsed.data));
         return updated ? toWire(updated) : reply.code(404).send({ detail: 'Prospect not found' });
       });
@@ -110,7 +96,7 @@ export function trataSpec(store: TrataStore, options: TrataSimulatorOptions = {}
 }
 
 /** Drops undefined keys (exactOptionalPropertyTypes) and maps the parsed body onto the store's fields. */
-function clean(input: z.infer<typeof BodySchema>) {
+function clean(input: ProspectBody) {
   return {
     status: input.status,
     name: input.name ?? null,
@@ -121,10 +107,11 @@ function clean(input: z.infer<typeof BodySchema>) {
   };
 }
 
-export type TrataSimulator = RunningSimulator & { store: TrataStore };
+export type TrataSimulator = RunningSimulator & { store: TrataStore; behaviour: TrataBehaviour };
 
 export async function startTrataSimulator(options: TrataSimulatorOptions = {}): Promise<TrataSimulator> {
   const store = new TrataStore();
-  const running = await startSimulator(trataSpec(store, options), options.port ?? 0);
-  return Object.assign(running, { store });
+  const behaviour: TrataBehaviour = { updatedAfter: options.updatedAfter ?? 'inclusive' };
+  const running = await startSimulator(trataSpec(store, options, behaviour), options.port ?? 0);
+  return Object.assign(running, { store, behaviour });
 }

@@ -1,5 +1,5 @@
-import { TRATA_STATUSES } from '../../providers/trata/schema.ts';
 import { MonotonicClock, parseMicros, randomAlnum, zonelessMicros } from '../ids.ts';
+import { TRATA_SIM_STATUSES } from './validate.ts';
 
 export interface TrataStoredProspect {
   id: string;
@@ -81,6 +81,24 @@ export class TrataStore {
     return updated;
   }
 
+  /**
+   * For tests: gives every record in `ids` one and the same `updatedAt` (a fresh clock reading unless `micros` is
+   * given), as a bulk import writing many records in one instant would. Real Trata timestamps have microseconds, so
+   * ties are rare, but nothing documented rules them out.
+   */
+  restamp(ids: readonly string[], micros: number = this.#clock.nowMicros()): TrataStoredProspect[] {
+    const stamp = zonelessMicros(micros);
+    const updated = ids.map((id) => {
+      const existing = this.#records.get(id);
+      if (!existing) throw new Error(`no prospect ${id}`);
+      const record = { ...existing, updatedAt: stamp, updatedMicros: micros };
+      this.#records.set(id, record);
+      return record;
+    });
+    this.#sorted.clear();
+    return updated;
+  }
+
   delete(id: string): boolean {
     const deleted = this.#records.delete(id);
     if (deleted) this.#sorted.clear();
@@ -112,7 +130,7 @@ export class TrataStore {
       made.push(
         this.create(
           {
-            status: TRATA_STATUSES[i % TRATA_STATUSES.length] ?? 'NEW',
+            status: TRATA_SIM_STATUSES[i % TRATA_SIM_STATUSES.length] ?? 'NEW',
             name: `Sample Prospect ${n}`,
             email: `prospect${n}@example.com`,
             phoneNumber: `+1 415 555 ${String(1000 + (n % 9000)).padStart(4, '0')}`,
@@ -126,7 +144,7 @@ export class TrataStore {
     return made;
   }
 
-  sortedBy(field: 'createdAt' | 'updatedAt' | 'name' | 'email' | 'status', order: 'asc' | 'desc'): TrataStoredProspect[] {
+  sortedBy(field: 'createdAt' | 'updatedAt' | 'name' | 'email' | 'phoneNumber' | 'status', order: 'asc' | 'desc'): TrataStoredProspect[] {
     const key = `${field}:${order}`;
     let sorted = this.#sorted.get(key);
     if (!sorted) {

@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 
 describe('Trata connector against the simulator', () => {
-  it('creates, reads, replaces (PUT clears what is left out) and deletes a prospect', async () => {
+  it('creates, reads, updates (keeping what the body leaves out) and deletes a prospect', async () => {
     const created = await connector.create({ status: 'NEW', name: 'John Doe', email: 'john.doe@example.com', phoneNumber: '1234567890' });
     expect(created.kind).toBe('done');
     const id = created.targetId;
@@ -29,11 +29,20 @@ describe('Trata connector against the simulator', () => {
     expect(read?.updatedAt).toMatch(/Z$/); // zone-less on the wire, UTC once parsed
 
     await connector.update(id, { status: 'GENERAL_ENQUIRY', name: 'John Doe' });
-    expect(sim.store.get(id)).toMatchObject({ status: 'GENERAL_ENQUIRY', email: null, phoneNumber: null });
+    expect(sim.store.get(id)).toMatchObject({ status: 'GENERAL_ENQUIRY', email: 'john.doe@example.com', phoneNumber: '1234567890' });
+    await connector.update(id, { status: 'GENERAL_ENQUIRY', phoneNumber: null });
+    expect(sim.store.get(id)).toMatchObject({ phoneNumber: null, email: 'john.doe@example.com' });
 
     await connector.delete(id);
     expect(await connector.get(id)).toBeNull();
     expect(sim.calls.count('DELETE /v1/prospects/:prospect_id')).toBe(1);
+  });
+
+  it("the simulator's PUT replaces the prospect: a field left out of the body is cleared", async () => {
+    const client = new TrataClient({ baseUrl: sim.url, token: sim.token, timeoutMs: 2_000 });
+    const made = await client.create({ status: 'NEW', name: 'Ann', email: 'ann@example.com', externalReference: [{ providerName: 'crm', id: 'C-1' }], prospectProps: { a: 1 } });
+    const replaced = await client.replace(made.id, { status: 'NEW', name: 'Ann' });
+    expect(replaced).toMatchObject({ name: 'Ann', email: null, externalReference: [], prospectProps: {} });
   });
 
   it('pages by updated-at keyset over several pages, in order, with no record missed or repeated', async () => {
@@ -48,7 +57,9 @@ describe('Trata connector against the simulator', () => {
     }
     expect(seen).toHaveLength(23);
     expect(new Set(seen).size).toBe(23);
-    expect(sim.calls.count('GET /v1/prospects')).toBe(5);
+    // Each page after the first re-reads the records at the previous page's last timestamp and, inclusive, any at
+    // 1 µs before it (cursor.ts): here at most two (the seeded timestamps are 1 µs apart), so 5 + 6 × 3 + a last call.
+    expect(sim.calls.count('GET /v1/prospects')).toBeLessThanOrEqual(8);
   });
 
   it('does not miss a record when another one is updated mid-scan', async () => {
@@ -67,15 +78,17 @@ describe('Trata connector against the simulator', () => {
     expect(ids.size).toBe(10);
   });
 
-  it('resumes an incremental run after the last high-water mark minus the lookback', async () => {
+  it('resumes an incremental run: exactly where it stopped without lookback, the lookback window again with one', async () => {
     sim.store.seed(3);
     const page = await connector.listPage(null, { pageSize: 10 });
-    const resume = connector.resumeCursor(page.next, 0);
-    const again = (await connector.listPage(resume, { pageSize: 10 })).records.map((r) => r.id);
-    // Inclusive bound: at least the last record is read again (the diff drops it), never one before the mark's ms.
-    expect(again).toContain(page.records.at(-1)!.id);
+    expect(page.records).toHaveLength(3);
+    // No lookback: nothing is read twice.
+    expect((await connector.listPage(connector.resumeCursor(page.next, 0), { pageSize: 10 })).records).toEqual([]);
+    // A lookback re-reads what changed within it (the diff drops what did not change).
+    const again = (await connector.listPage(connector.resumeCursor(page.next, 60_000), { pageSize: 10 })).records;
+    expect(again.map((r) => r.id).sort()).toEqual(page.records.map((r) => r.id).sort());
     sim.store.seed(2);
-    expect((await connector.listPage(resume, { pageSize: 10 })).records).toHaveLength(again.length + 2);
+    expect((await connector.listPage(connector.resumeCursor(page.next, 0), { pageSize: 10 })).records).toHaveLength(2);
   });
 
   it('surfaces a 422 as a validation error naming the field', async () => {
