@@ -74,9 +74,12 @@ export class ProviderUnavailableError extends ProviderError {
   readonly retryable = true;
   override readonly name = 'ProviderUnavailableError';
   readonly outcomeUnknown: boolean;
-  constructor(message: string, details: ProviderErrorDetails & { outcomeUnknown: boolean }) {
+  /** The transport's error code (`ECONNREFUSED`, `ENOTFOUND`, …) when no HTTP answer came; null for a 5xx. */
+  readonly transportCode: string | null;
+  constructor(message: string, details: ProviderErrorDetails & { outcomeUnknown: boolean; transportCode?: string }) {
     super(message, details);
     this.outcomeUnknown = details.outcomeUnknown;
+    this.transportCode = details.transportCode ?? null;
   }
 }
 

@@ -244,7 +244,7 @@ export class ProviderHttp {
   #transportFailure(error: unknown, operation: string, method: string): AnyProviderError {
     const code = error instanceof TransportError ? error.code : transportCode(error);
     const outcomeUnknown = method !== 'GET' && OUTCOME_UNKNOWN_CODES.has(code);
-    return new ProviderUnavailableError(`${this.provider} ${operation} failed: ${code}`, { provider: this.provider, operation, status: null, outcomeUnknown });
+    return new ProviderUnavailableError(`${this.provider} ${operation} failed: ${code}`, { provider: this.provider, operation, status: null, outcomeUnknown, transportCode: code });
   }
 }
 

@@ -115,7 +115,12 @@ export interface ProviderDefinition<W extends z.ZodType = z.ZodType> {
   /** The body a mapping must produce to write to this provider (mapping targets are checked against it). */
   readonly writeSchema: W;
   connect(connection: ConnectionConfig): Connector;
+  /** The settings to check when a connection-level error repeats (named in the run's reason). */
+  readonly settingHints?: Partial<Record<ConnectionFault, string>>;
 }
+
+/** An answer that would be the same for every record of a connection: calling on is pointless. */
+export type ConnectionFault = 'auth' | 'target' | 'unreachable';
 
 /**
  * Decides, before each call, whether the provider's request budget allows it now. Shared by every process (it lives

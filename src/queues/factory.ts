@@ -1,4 +1,4 @@
-import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 
@@ -29,6 +29,23 @@ export interface QueueFactoryOptions {
   workerName?: string | undefined;
 }
 
+/**
+ * Errors that say `retryable: false` (a 401, a 404, a body the provider refused, bad job data) cannot succeed on
+ * another attempt: they fail the job at once as BullMQ's UnrecoverableError instead of burning every attempt.
+ */
+export function failFastOnPermanentErrors(processor: Processor): Processor {
+  return async (job, token, signal) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (error) {
+      if (error instanceof Error && !(error instanceof UnrecoverableError) && (error as { retryable?: unknown }).retryable === false) {
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  };
+}
+
 export class QueueFactory {
   readonly #options: QueueFactoryOptions;
   readonly #queues = new Map<string, Queue>();
@@ -51,13 +68,16 @@ export class QueueFactory {
         defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...this.#options.jobOptions },
         streams: { events: { maxLen: 2_000 } },
       });
+      // A Queue re-emits its connection's errors; with no listener BullMQ prints each one to stderr as a raw stack.
+      // Commands fail on their own, and the outage is logged once per reconnect attempt (src/redis/connection.ts).
+      queue.on('error', () => {});
       this.#queues.set(name, queue);
     }
     return queue;
   }
 
   worker(name: string, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
-    const worker = new Worker(name, processor, {
+    const worker = new Worker(name, failFastOnPermanentErrors(processor), {
       connection: this.#options.workerConnection(),
       prefix: this.#options.prefix,
       concurrency: 1,

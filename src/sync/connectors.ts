@@ -2,7 +2,11 @@ import { ConfigError } from '../errors.ts';
 import { providers } from '../providers/registry.ts';
 import type { ConnectionConfig, Connector, RequestGate } from '../providers/types.ts';
 
-/** One connector per configured connection, made on first use and shared by every job in the process. */
+/**
+ * One connector per configured connection, shared by every job in the process. All are built when the pool is
+ * made (the process starts), so a connection whose settings a provider refuses fails the start, not a job that is
+ * then retried; `checkConnections` (config/connections.ts) reports the same refusal by environment variable.
+ */
 export class ConnectorPool {
   readonly #configs: ReadonlyMap<string, ConnectionConfig>;
   readonly #connectors = new Map<string, Connector>();
@@ -12,6 +16,7 @@ export class ConnectorPool {
   constructor(configs: ReadonlyMap<string, ConnectionConfig>, gateFor: (connection: ConnectionConfig) => RequestGate | undefined = () => undefined) {
     this.#configs = configs;
     this.#gateFor = gateFor;
+    for (const name of configs.keys()) this.get(name);
   }
 
   has(name: string): boolean {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { JobDataInvalidError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { QueueFactory } from '../queues/factory.ts';
+import type { ConnectionBreaker } from './connection-breaker.ts';
 import type { ConnectorPool } from './connectors.ts';
 import type { SyncDefinition } from './definition.ts';
 import type { SyncKeys } from './keys.ts';
@@ -56,6 +57,8 @@ export interface SyncContext {
   queues: QueueFactory;
   syncs: ReadonlyMap<string, SyncDefinition>;
   connectors: ConnectorPool;
+  /** Stops calling a connection whose every answer is the same connection-level error. */
+  breaker: ConnectionBreaker;
   logger: Logger;
   settings: EngineSettings;
 }

@@ -75,6 +75,18 @@ export interface SyncDefinition {
   lookbackMs: number | null;
 }
 
+/** The longest `every` a schedule may have: a leap year. */
+const MAX_EVERY_MS = 366 * 86_400_000;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks one job file against the schema, the mappings and the providers; every problem is reported. */
 export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<string, Mapping>): SyncDefinition {
   const located = locateYaml(text);
@@ -122,12 +134,19 @@ export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<
   if (sync.schedule && 'every' in sync.schedule) {
     schedule = { every: parseDuration(sync.schedule.every) ?? 0 };
     if (schedule.every < 1_000) issue(['schedule', 'every'], 'must be at least 1s');
+    // Past this the next run's date overflows (a schedule shown "next at 1970"); a cron suits rarer runs.
+    if (schedule.every > MAX_EVERY_MS) issue(['schedule', 'every'], 'must be at most 366d (use a cron schedule for rarer runs)');
   } else if (sync.schedule) {
-    try {
-      CronExpressionParser.parse(sync.schedule.cron, { tz: sync.schedule.tz });
-      schedule = { cron: sync.schedule.cron, tz: sync.schedule.tz };
-    } catch (error) {
-      issue(['schedule', 'cron'], `not a valid cron expression in time zone ${sync.schedule.tz}: ${(error as Error).message}`);
+    // cron-parser accepts an unknown zone and fails only when asked for a date: what `start` does. Ask now.
+    if (!isTimeZone(sync.schedule.tz)) {
+      issue(['schedule', 'tz'], `unknown time zone ${JSON.stringify(sync.schedule.tz)} (an IANA name such as "UTC" or "Europe/Berlin")`);
+    } else {
+      try {
+        CronExpressionParser.parse(sync.schedule.cron, { tz: sync.schedule.tz }).next();
+        schedule = { cron: sync.schedule.cron, tz: sync.schedule.tz };
+      } catch (error) {
+        issue(['schedule', 'cron'], `not a valid cron expression in time zone ${sync.schedule.tz}: ${(error as Error).message}`);
+      }
     }
   }
   if (issues.length > 0) throw new FileInvalidError(issues);

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { parseStoredObject } from './stored-json.ts';
 
 /**
  * Is this source record just what we wrote into it (our own write coming back as a change)? True when every field
@@ -6,8 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
  * like Propexo's `lease_id`) are not compared; an empty value matches null or absence.
  */
 export function isEcho(record: Record<string, unknown>, writtenJson: string | null): boolean {
-  if (writtenJson === null) return false;
-  const written = JSON.parse(writtenJson) as Record<string, unknown>;
+  const written = parseStoredObject(writtenJson);
+  if (written === null) return false;
   for (const [key, value] of Object.entries(written)) {
     if (!(key in record)) continue;
     if (!sameValue(record[key], value)) return false;

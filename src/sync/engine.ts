@@ -5,6 +5,8 @@ import type { Logger } from '../logger.ts';
 import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
 import { RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
 import { QueueFactory } from '../queues/factory.ts';
+import { isConnectionError } from '../redis/connection.ts';
+import { ConnectionBreaker } from './connection-breaker.ts';
 import { ConnectorPool } from './connectors.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
@@ -12,10 +14,12 @@ import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
 import { RecordLinks } from './record-links.ts';
 import pLimit from 'p-limit';
+import { z } from 'zod';
 import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
 import { abandonBatch, processPush } from './push-processor.ts';
 import { processRun } from './run-processor.ts';
+import { failRun } from './run-end.ts';
 
 export interface EngineOptions {
   /** Our own keys (ledger, crosswalk, diff). */
@@ -38,6 +42,9 @@ export interface WorkerOptions {
   /** Push jobs run at once per provider queue in this process. @default 8 */
   pushConcurrency?: number | ((provider: ProviderName) => number);
 }
+
+/** What a failed job must name for its run to be settled (every job contract has these). */
+const FailedJobData = z.object({ sync: z.string().min(1), runId: z.string().min(1).optional() });
 
 /** The sync engine of one process: queues, processors and the run ledger around one Redis. */
 export class SyncEngine {
@@ -67,6 +74,7 @@ export class SyncEngine {
           ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit, connection.rateLimit.marginMs)
           : undefined,
       ),
+      breaker: new ConnectionBreaker(),
       logger: options.logger,
       settings,
     };
@@ -98,7 +106,9 @@ export class SyncEngine {
         ctx.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job attempt failed');
         if (job) void this.#onJobFailed(job, error).catch((e: unknown) => ctx.logger.error({ err: e, jobId: job.id }, 'could not settle a failed job'));
       });
-      worker.on('error', (error) => ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
+      // Redis being unreachable is logged once per reconnect attempt by the connections (src/redis/connection.ts),
+      // not once per worker and attempt.
+      worker.on('error', (error) => isConnectionError(error) || ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
     }
     return workers;
   }
@@ -109,17 +119,13 @@ export class SyncEngine {
    */
   async #onJobFailed(job: Job, error: Error): Promise<void> {
     if (!(await job.isFailed())) return; // another attempt is coming
-    const data = job.data as { runId?: string; sync?: string };
-    if (!data.runId || !data.sync) return;
-    if (job.name === 'page') await this.#failRun(data.runId, data.sync, error.message);
+    const parsed = FailedJobData.safeParse(job.data);
+    if (!parsed.success) return; // a job we cannot read names no run to settle
+    const { sync, runId = job.name === 'run' ? job.id : undefined } = parsed.data;
+    if (!runId) return;
+    if (job.name === 'run') await failRun(this.ctx, sync, runId, `starting the run failed: ${error.message}`);
+    if (job.name === 'page') await failRun(this.ctx, sync, runId, `reading the source failed: ${error.message}`);
     if (job.name === 'push') await abandonBatch(this.ctx, job, error.message);
-  }
-
-  async #failRun(runId: string, sync: string, reason: string): Promise<void> {
-    if (await this.ctx.ledger.fail(runId, `reading the source failed: ${reason}`)) {
-      await this.ctx.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.ctx.keys.activeRun(sync), runId);
-      this.ctx.logger.error({ sync, runId, reason }, 'run failed');
-    }
   }
 
   /**

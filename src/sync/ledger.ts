@@ -20,6 +20,9 @@ export const RecordErrorEntry = z.object({
   at: z.string(),
 });
 export type RecordErrorEntry = z.infer<typeof RecordErrorEntry>;
+/** As stored: each entry names the run it happened in. */
+const StoredErrorEntry = RecordErrorEntry.extend({ runId: z.string().optional() });
+type StoredErrorEntry = z.infer<typeof StoredErrorEntry>;
 
 export interface RunSummary {
   runId: string;
@@ -33,6 +36,32 @@ export interface RunSummary {
   reason: string | null;
   createdAt: string;
   finishedAt: string | null;
+}
+
+/** A run's hash as Redis holds it (strings), checked and typed; counters missing mean 0. */
+const count = z.coerce.number().int().catch(0).default(0);
+const RunHash = z.object({
+  sync: z.string().min(1),
+  trigger: z.string().default('api'),
+  full: z.string().optional().transform((v) => v === '1'),
+  status: z.enum(RUN_STATUSES).catch('PENDING'),
+  pendingBatches: count,
+  pullDone: z.string().optional().transform((v) => v === '1'),
+  reason: z.string().nullable().default(null),
+  createdAt: z.string().default(new Date(0).toISOString()),
+  finishedAt: z.string().nullable().default(null),
+  ...Object.fromEntries(COUNTERS.map((c) => [c, count])) as Record<Counter, typeof count>,
+});
+
+/** A stored error entry; one that does not parse (half-written, or from an older deploy) is shown as such. */
+function parseErrorEntry(json: string): StoredErrorEntry {
+  try {
+    const parsed = StoredErrorEntry.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  return { sourceId: '', target: '', path: '', reason: 'unreadable error entry', code: 'UNREADABLE', at: new Date(0).toISOString() };
 }
 
 /** Errors kept per run and per sync: enough to act on, bounded so Redis stays flat. */
@@ -197,6 +226,11 @@ export class RunLedger {
       .exec();
   }
 
+  /** Gives a run its one reason (the first said wins), e.g. a connection that refused every call. */
+  async noteReason(runId: string, reason: string): Promise<void> {
+    await this.#redis.hsetnx(this.#keys.run(runId), 'reason', reason);
+  }
+
   /** Ends a run that cannot go on (its source failed for good). */
   async fail(runId: string, reason: string): Promise<boolean> {
     const key = this.#keys.run(runId);
@@ -207,34 +241,23 @@ export class RunLedger {
   }
 
   async get(runId: string): Promise<RunSummary | null> {
-    const raw = await this.#redis.hgetall(this.#keys.run(runId));
-    if (!raw['sync']) return null;
-    const counts = Object.fromEntries(COUNTERS.map((c) => [c, Number(raw[c] ?? 0)])) as Counts;
-    return {
-      runId,
-      sync: raw['sync'],
-      trigger: raw['trigger'] ?? 'api',
-      full: raw['full'] === '1',
-      status: (RUN_STATUSES as readonly string[]).includes(raw['status'] ?? '') ? (raw['status'] as RunStatus) : 'PENDING',
-      counts,
-      pendingBatches: Number(raw['pendingBatches'] ?? 0),
-      pullDone: raw['pullDone'] === '1',
-      reason: raw['reason'] ?? null,
-      createdAt: raw['createdAt'] ?? new Date(0).toISOString(),
-      finishedAt: raw['finishedAt'] ?? null,
-    };
+    const parsed = RunHash.safeParse(await this.#redis.hgetall(this.#keys.run(runId)));
+    // No ledger, or one a crash left without its opening fields: not a run anyone can act on.
+    if (!parsed.success) return null;
+    const { sync, trigger, full, status, pendingBatches, pullDone, reason, createdAt, finishedAt, ...counts } = parsed.data;
+    return { runId, sync, trigger, full, status, counts, pendingBatches, pullDone, reason, createdAt, finishedAt };
   }
 
-  async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: RecordErrorEntry[] }> {
+  async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
     const key = this.#keys.runErrors(runId);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
-    return { total, errors: items.map((item) => JSON.parse(item) as RecordErrorEntry) };
+    return { total, errors: items.map(parseErrorEntry) };
   }
 
-  async syncErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: RecordErrorEntry[] }> {
+  async syncErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
     const key = this.#keys.syncErrors(sync);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
-    return { total, errors: items.map((item) => JSON.parse(item) as RecordErrorEntry) };
+    return { total, errors: items.map(parseErrorEntry) };
   }
 
   /** Newest first. */

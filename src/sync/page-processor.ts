@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { countRateLimitWait, countRecords, observeRun } from '../metrics.ts';
+import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { ProviderRateLimitedError } from '../providers/errors.ts';
 import { applyMapping } from '../mapping/index.ts';
 import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
@@ -9,7 +9,8 @@ import { isEcho } from './echo.ts';
 import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
-import { releaseActiveRun } from './run-processor.ts';
+import { parseStoredObject } from './stored-json.ts';
+import { onRunFinished, refreshActiveRun, reportProgress } from './run-end.ts';
 
 /** Failed records re-read at the end of each run, at most. */
 const RETRY_IDS_PER_RUN = 500;
@@ -21,16 +22,17 @@ const RETRY_IDS_PER_RUN = 500;
  * ledger counts it once.
  */
 export async function processPage(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
-  const { runId, retryPhase, sync } = job.data as Partial<PageJob>;
+  const data = parseJobData(PageJob, job);
+  const { runId, retryPhase, sync } = data;
   // Retries go after this run's own pushes: a record in both must not have two creates racing each other.
-  const waitForPushes = retryPhase && runId && ((await ctx.ledger.get(runId))?.pendingBatches ?? 0) > 0;
-  if (waitForPushes || (sync && (await pushBacklog(ctx, sync)) > ctx.settings.maxPushBacklog)) {
+  const waitForPushes = retryPhase && ((await ctx.ledger.get(runId))?.pendingBatches ?? 0) > 0;
+  if (waitForPushes || (await pushBacklog(ctx, sync)) > ctx.settings.maxPushBacklog) {
     // Backpressure: reading on while the targets lag only piles record bodies up in Redis.
     await job.moveToDelayed(Date.now() + 250, token);
     throw new DelayedError();
   }
   try {
-    return await pullPage(ctx, job, signal);
+    return await pullPage(ctx, job, data, signal);
   } catch (error) {
     if (!(error instanceof ProviderRateLimitedError)) throw error;
     // The source's budget is spent: park this page until it refills, holding no worker and spending no attempt.
@@ -40,8 +42,7 @@ export async function processPage(ctx: SyncContext, job: Job, token: string | un
   }
 }
 
-async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
-  const data = parseJobData(PageJob, job);
+async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
   const sync = getSync(ctx, data.sync);
   const source = ctx.connectors.get(sync.source.connection);
   const log = ctx.logger.child({ queue: SYNC_QUEUE, jobId: job.id, provider: source.provider, sync: sync.name, runId: data.runId, page: data.page });
@@ -61,7 +62,7 @@ async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promi
         continue;
       }
       const before = previous.get(target.key)?.get(record.id) ?? null;
-      const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: before ? (JSON.parse(before) as Record<string, unknown>) : null });
+      const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: parseStoredObject(before) });
       if (!result.ok) {
         const at = new Date().toISOString();
         for (const e of result.errors) errors.push({ sourceId: record.id, target: target.key, path: e.path, reason: e.reason, value: e.value, code: 'REJECTED', at });
@@ -115,7 +116,7 @@ async function pullPage(ctx: SyncContext, job: Job, signal?: AbortSignal): Promi
       { jobId: childJobId(data.runId, `p${data.page + 1}`) },
     );
     // Refresh the active-run lock while the run is alive.
-    await ctx.redis.expire(ctx.keys.activeRun(sync.name), 3600);
+    await refreshActiveRun(ctx, sync.name);
   } else if (retryIds.length > 0) {
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
@@ -193,7 +194,7 @@ async function failedIds(ctx: SyncContext, sync: string, runId: string): Promise
   const ids: string[] = [];
   // HSCAN answers field, value, field, value...
   for (let i = 0; i + 1 < entries.length && ids.length < RETRY_IDS_PER_RUN; i += 2) {
-    const failedIn = (JSON.parse(entries[i + 1] ?? '{}') as { runId?: string }).runId;
+    const failedIn = parseStoredObject(entries[i + 1])?.['runId'];
     if (failedIn !== runId) ids.push(entries[i] ?? '');
   }
   return ids;
@@ -206,19 +207,4 @@ function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[]
     groups.set(name, [...(groups.get(name) ?? []), batch]);
   }
   return [...groups.entries()];
-}
-
-export async function onRunFinished(ctx: SyncContext, sync: string, runId: string): Promise<void> {
-  await releaseActiveRun(ctx, sync, runId);
-  const run = await reportProgress(ctx, runId);
-  if (run) observeRun(run);
-  ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts }, 'run finished');
-}
-
-/** Shows the run's counts as its job's progress, so the dashboard follows a run as it goes. */
-async function reportProgress(ctx: SyncContext, runId: string) {
-  const run = await ctx.ledger.get(runId);
-  const job = run ? await ctx.queues.queue(SYNC_QUEUE).getJob(runId) : undefined;
-  if (run && job) await job.updateProgress({ status: run.status, ...run.counts, pendingBatches: run.pendingBatches, pullDone: run.pullDone });
-  return run;
 }

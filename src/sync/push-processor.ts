@@ -1,13 +1,16 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { DelayedError, RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import { isProviderError, PartialCreateError, ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors.ts';
+import { providers } from '../providers/registry.ts';
+import { connectionFault } from './connection-breaker.ts';
+import { durably } from './durable.ts';
 import type { Connector, WriteResult } from '../providers/types.ts';
 import { PushJob, pushQueueName, type PushRecord } from '../queues/contracts.ts';
 import { getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
-import { onRunFinished } from './page-processor.ts';
+import { onRunFinished } from './run-end.ts';
 import type { PushScope, SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
@@ -87,7 +90,14 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     }
   }
 
-  await ctx.links.markSent(scopeOf(sync, target), data.runId, sent);
+  // Writes that stay unconfirmed past the deadline end here, as failures naming the write (a create's outcome is
+  // then unknown: held for review, never sent again blindly).
+  const deadline = data.confirmDeadline ?? Date.now() + ctx.settings.confirmTimeoutMs;
+  if (pending.length > 0 && Date.now() >= deadline) {
+    for (const r of pending.splice(0)) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
+  }
+
+  await durably(() => ctx.links.markSent(scopeOf(sync, target), data.runId, sent));
   countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
 
   if (unexpected) {
@@ -118,11 +128,11 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     const index = ctx.redis.pipeline();
     for (const r of pending) index.set(ctx.keys.pendingWrite(r.pendingJobId ?? ''), `${job.queueName}|${job.id}`, 'EX', 86_400);
     await index.exec();
-    const deadline = data.confirmDeadline ?? Date.now() + ctx.settings.confirmTimeoutMs;
     const polls = data.confirmPolls + 1;
     await job.updateData({ ...data, records: pending, confirmDeadline: deadline, confirmPolls: polls });
     // Parked, holding no worker slot, until the next write-status poll.
-    const delay = Math.min(ctx.settings.confirmPollMs * 2 ** Math.min(polls - 1, 5), 30_000);
+    // The last poll falls on the deadline, not up to 30 s past it.
+    const delay = Math.max(0, Math.min(ctx.settings.confirmPollMs * 2 ** Math.min(polls - 1, 5), 30_000, deadline - Date.now()));
     await job.moveToDelayed(Date.now() + delay, token);
     throw new DelayedError();
   }
@@ -179,66 +189,132 @@ async function pushOne(
   connector: Connector,
   runId: string,
   record: PushRecord,
-  { sent, targetId, intent }: RecordState,
+  state: RecordState,
   signal?: AbortSignal,
 ): Promise<Outcome> {
-  const intents = ctx.keys.intent(sync.source.connection, target.connection);
-  let creating = false;
+  const halted = ctx.breaker.openReason(target.connection, runId);
+  if (halted && !record.pendingJobId) return { kind: 'failed', error: failure(record.sourceId, target, halted, 'CONNECTION_FAILED') };
+  const call: CallState = { operation: 'other', intentWritten: false, createSent: false };
   try {
-    if (record.pendingJobId) return await confirm(ctx, sync, target, connector, runId, record, signal);
-
-    // Already written by an earlier attempt of this job (or a newer run): nothing to do.
-    if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
-
-    if (targetId) {
-      if (target.mode === 'create') return sentOutcome(target, record, targetId, 'skipped');
-      return settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
-    }
-    if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
-
-    if (intent) {
-      // An earlier create may or may not have happened. Look before creating again, or, if the target cannot be
-      // searched, stop and ask for a human: a duplicate is worse than a record held back.
-      if (!connector.findExisting) {
-        return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: a create started by run ${intent} was interrupted, and ${connector.provider} cannot be searched to tell whether it happened. Check the target, then clear the intent by retrying the record.`, 'OUTCOME_UNKNOWN') };
-      }
-      const existing = await connector.findExisting(record.body, { signal });
-      if (existing) {
-        await ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, existing);
-        return settle(target, record, await connector.update!(existing, record.body, { signal }), 'updated');
-      }
-    }
-    creating = true;
-    await ctx.links.recordIntent(scopeOf(sync, target), record.sourceId, runId);
-    const created = await connector.create!(record.body, {
-      signal,
-      // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
-      onCreated: (targetId) => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, targetId),
-    });
-    return settle(target, record, created, 'created');
+    const outcome = await writeOne(ctx, sync, target, connector, runId, record, state, call, signal);
+    if (outcome.kind === 'done' || outcome.kind === 'pending') ctx.breaker.succeeded(target.connection);
+    return outcome;
   } catch (error) {
-    if (error instanceof PartialCreateError) {
-      // The record exists; remember it, so the retry updates instead of creating.
-      await ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId);
-      await ctx.ledger.increment(runId, 'created');
-      return { kind: 'retry', record: { ...record, lastError: error.message } };
+    return await settleError(ctx, sync, target, connector, runId, record, call, error);
+  }
+}
+
+/** How far one record's write got: decides what an error means for its create intent. */
+interface CallState {
+  operation: 'create' | 'update' | 'other';
+  /** The intent may be in Redis (its write was sent). */
+  intentWritten: boolean;
+  /** The create call was sent: from here only the provider's answer can tell whether the record exists. */
+  createSent: boolean;
+}
+
+async function writeOne(
+  ctx: SyncContext,
+  sync: SyncDefinition,
+  target: SyncTarget,
+  connector: Connector,
+  runId: string,
+  record: PushRecord,
+  { sent, targetId, intent }: RecordState,
+  call: CallState,
+  signal?: AbortSignal,
+): Promise<Outcome> {
+  const scope = scopeOf(sync, target);
+  if (record.pendingJobId) return await confirm(ctx, sync, target, connector, runId, record, signal);
+
+  // Already written by an earlier attempt of this job (or a newer run): nothing to do.
+  if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
+
+  if (targetId) {
+    if (target.mode === 'create') return sentOutcome(target, record, targetId, 'skipped');
+    call.operation = 'update';
+    return settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+  }
+  if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
+
+  if (intent) {
+    // An earlier create may or may not have happened. Look before creating again, or, if the target cannot be
+    // searched, stop and ask for a human: a duplicate is worse than a record held back.
+    if (!connector.findExisting) {
+      return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: a create started by run ${intent} was interrupted, and ${connector.provider} cannot be searched to tell whether it happened. Check the target, then clear the intent by retrying the record.`, 'OUTCOME_UNKNOWN') };
     }
-    if (error instanceof ProviderRateLimitedError) {
-      if (creating) await ctx.redis.hdel(intents, record.sourceId);
-      return { kind: 'rate-limited', retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS };
+    const existing = await connector.findExisting(record.body, { signal });
+    if (existing) {
+      await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing));
+      call.operation = 'update';
+      return settle(target, record, await connector.update!(existing, record.body, { signal }), 'updated');
     }
-    // An answered error means the create did not happen; only a lost answer leaves the intent in place.
-    const outcomeUnknown = error instanceof ProviderUnavailableError && error.outcomeUnknown;
-    if (creating && !outcomeUnknown) await ctx.redis.hdel(intents, record.sourceId);
-    if (isProviderError(error) && error.retryable) return { kind: 'retry', record: { ...record, lastError: error.message } };
-    if (isProviderError(error)) {
-      return { kind: 'failed', error: failure(record.sourceId, target, error.message, error.code, error.fields.join(', ')) };
-    }
+  }
+  call.operation = 'create';
+  call.intentWritten = true;
+  await ctx.links.recordIntent(scope, record.sourceId, runId);
+  let linked = false;
+  call.createSent = true;
+  const created = await connector.create!(record.body, {
+    signal,
+    // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
+    onCreated: async (newId) => {
+      await durably(() => ctx.links.linkCreated(scope, record.sourceId, newId));
+      linked = true;
+    },
+  });
+  // Linked at once (not only with the batch's "sent" at the end of the job): a crash before then must find the
+  // record's id, not an intent it can only look up or hold for review.
+  if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId));
+  return settle(target, record, created, 'created');
+}
+
+/**
+ * What an error means for the record. Only an answer of the provider tells that a create did not happen; a failure
+ * of our own store (Redis down mid-write) or a lost answer never clears the create intent, so a retry looks the
+ * record up or holds it for review instead of creating it again.
+ */
+async function settleError(
+  ctx: SyncContext,
+  sync: SyncDefinition,
+  target: SyncTarget,
+  connector: Connector,
+  runId: string,
+  record: PushRecord,
+  call: CallState,
+  error: unknown,
+): Promise<Outcome> {
+  const intents = ctx.keys.intent(sync.source.connection, target.connection);
+  if (error instanceof PartialCreateError) {
+    // The record exists; remember it, so the retry updates instead of creating.
+    await durably(() => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId));
+    await ctx.ledger.increment(runId, 'created');
+    return { kind: 'retry', record: { ...record, lastError: error.message } };
+  }
+  const answeredNoCreate = isProviderError(error) && !(error instanceof ProviderUnavailableError && error.outcomeUnknown);
+  if (call.intentWritten && (answeredNoCreate || !call.createSent)) {
+    // Best effort: an intent left behind only costs a lookup (or a review) later, never a duplicate.
+    await ctx.redis.hdel(intents, record.sourceId).catch(() => 0);
+  }
+  if (!isProviderError(error)) {
     if ((error as { name?: string }).name === 'ZodError') {
       return { kind: 'failed', error: failure(record.sourceId, target, `the mapped body does not fit ${connector.provider}: ${(error as Error).message}`, 'INVALID_BODY') };
     }
     throw error;
   }
+  const fault = connectionFault(error, call.operation);
+  if (fault) {
+    const opened = ctx.breaker.failed(target.connection, runId, fault, { provider: connector.provider, message: error.message, hint: providers[connector.provider].settingHints?.[fault] });
+    if (opened) {
+      ctx.logger.error({ sync: sync.name, runId, connection: target.connection, fault }, opened);
+      await ctx.ledger.noteReason(runId, opened);
+    }
+    const reason = ctx.breaker.openReason(target.connection, runId);
+    if (reason) return { kind: 'failed', error: failure(record.sourceId, target, reason, 'CONNECTION_FAILED') };
+  }
+  if (error instanceof ProviderRateLimitedError) return { kind: 'rate-limited', retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS };
+  if (error.retryable) return { kind: 'retry', record: { ...record, lastError: error.message } };
+  return { kind: 'failed', error: failure(record.sourceId, target, error.message, error.code, error.fields.join(', ')) };
 }
 
 /** A synchronous write is done; an asynchronous one is confirmed later. */
@@ -279,6 +355,16 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     return { kind: 'failed', error: failure(record.sourceId, target, `${connector.provider} write ${record.pendingJobId} failed: ${status.errors.join('; ') || 'no reason given'}`, 'WRITE_FAILED', undefined, record.pendingJobId) };
   }
   return { kind: 'pending', record };
+}
+
+/** An async write still PENDING at the deadline: its outcome is unknown (create) or not confirmed (update). */
+function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, timeoutMs: number): RecordErrorEntry {
+  const write = `${provider} write ${record.pendingJobId ?? '?'}`;
+  const waited = `${Math.round(timeoutMs / 1000)} s`;
+  if (record.pendingOp === 'create') {
+    return failure(record.sourceId, target, `outcome unknown: ${write} (a create) was still PENDING after ${waited}. Check the target, then retry the record.`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
+  }
+  return failure(record.sourceId, target, `${write} (an update) was still PENDING after ${waited}; it is sent again by the next run`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
 }
 
 function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {

@@ -1,9 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
-import { RunJob, SYNC_QUEUE, type PageJob } from '../queues/contracts.ts';
+import { PageJob, RunJob, SYNC_QUEUE } from '../queues/contracts.ts';
 import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
-
-/** Locks are refreshed by every page; a run silent this long is taken to be dead. */
-const ACTIVE_RUN_TTL_S = 3600;
+import { acquireActiveRun } from './run-end.ts';
 
 /**
  * Starts a run: opens its ledger, makes sure it is the only active run of its sync, and enqueues its first page
@@ -26,7 +24,7 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
     sync: sync.name,
     runId,
     page: 0,
-    cursor: cursorJson ? (JSON.parse(cursorJson) as PageJob['cursor']) : null,
+    cursor: parseCursor(cursorJson),
     ...(data.sourceIds ? { sourceIds: data.sourceIds } : {}),
     ...(data.records ? { records: data.records } : {}),
   };
@@ -35,22 +33,13 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
   return { runId };
 }
 
-async function acquireActiveRun(ctx: SyncContext, sync: string, runId: string): Promise<boolean> {
-  const key = ctx.keys.activeRun(sync);
-  if ((await ctx.redis.set(key, runId, 'EX', ACTIVE_RUN_TTL_S, 'NX')) === 'OK') return true;
-  const holder = await ctx.redis.get(key);
-  if (holder === runId) return true;
-  const holderRun = holder ? await ctx.ledger.get(holder) : null;
-  if (holderRun && holderRun.status === 'PENDING') return false;
-  // The holder finished (or vanished) without releasing: take over, atomically against other takers.
-  const swapped = await ctx.redis.eval(
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0",
-    1, key, holder ?? '', runId, ACTIVE_RUN_TTL_S,
-  );
-  return swapped === 1;
-}
-
-/** Called by whoever finished the run. */
-export async function releaseActiveRun(ctx: SyncContext, sync: string, runId: string): Promise<void> {
-  await ctx.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, ctx.keys.activeRun(sync), runId);
+/** The saved cursor, checked: after a crash or an older deploy it may be anything, and then the scan starts over. */
+function parseCursor(json: string | null): PageJob['cursor'] {
+  if (json === null) return null;
+  try {
+    const parsed = PageJob.shape.cursor.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
