@@ -21,8 +21,19 @@ const BaseEnvSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{crm-bridge}'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  /** Bearer tokens accepted by the API and the dashboard, comma-separated (several, for rotation). */
-  API_TOKENS: commaList,
+  /**
+   * Bearer tokens accepted by the API and the dashboard, comma-separated (several, for rotation). Each at least
+   * 32 characters: a short one could be guessed (`openssl rand -base64 32` makes a good one).
+   */
+  API_TOKENS: commaList.refine((tokens) => tokens.every((t) => t.length >= 32), 'each token must be at least 32 characters (e.g. `openssl rand -base64 32`)'),
+  /**
+   * The reverse proxies in front of the API whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or
+   * CIDRs, comma-separated, or a hop count ("1"). Unset: none (the socket's address and protocol count).
+   */
+  TRUST_PROXY: optionalText,
+  /** Failed authentications per client address within AUTH_FAILURE_WINDOW_S before it is answered 429. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  AUTH_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** The API base URL the CLI (`run`, `status`) talks to. */
   CRM_BRIDGE_API_URL: url.default('http://127.0.0.1:3000'),
   CRM_BRIDGE_API_TOKEN: optionalText,
@@ -62,9 +73,19 @@ const BaseEnvSchema = z.object({
   POWERCHORD_REGION: z.enum(['us', 'eu']).default('us'),
   POWERCHORD_BASE_URL: url.optional(),
   POWERCHORD_LEADS_BASE_URL: url.optional(),
+  /** A static bearer token, used until it is refused; for a long-running worker prefer the credentials below. */
   POWERCHORD_TOKEN: optionalText,
+  /** The service account's login (Authentication: `POST /v3/oauth2/login`); tokens are renewed before they expire. */
+  POWERCHORD_EMAIL: optionalText,
+  POWERCHORD_PASSWORD: optionalText,
+  /** An OAuth client's credentials (client-credentials grant, *assumed* `POST /v3/oauth2/token`), instead of a login. */
+  POWERCHORD_CLIENT_ID: optionalText,
+  POWERCHORD_CLIENT_SECRET: optionalText,
   POWERCHORD_TRUNK_ID: optionalText,
   POWERCHORD_ORGANIZATION_ID: optionalText,
+  /** The lead category every create names (documented as required): machine key and human label. */
+  POWERCHORD_TYPE_KEY: optionalText,
+  POWERCHORD_TYPE_LABEL: optionalText,
 });
 
 

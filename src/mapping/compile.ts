@@ -341,25 +341,35 @@ export class MappingCompiler {
    * mapping writes into (an optional object's required keys bind once the mapping writes any part of it).
    */
   requiredFields(fields: readonly string[]): void {
-    const mapped = fields.map(parsePath).filter((p): p is PathSegment[] => p !== null);
+    // Linear in the number of fields (a mapping may have thousands): every proper prefix of a mapped path goes in
+    // one map, and each check is a lookup instead of a scan over all fields.
+    const parsed = fields.map((text) => ({ text, path: parsePath(text) }));
+    const wholes = new Map<string, string>(); // formatted path → the field text that maps it
     const parents = new Map<string, PathSegment[]>([['', []]]);
-    for (const path of mapped) {
-      for (let n = 1; n < path.length; n++) parents.set(formatPath(path.slice(0, n)), path.slice(0, n));
+    const covered = new Set<string>(); // every mapped path and every prefix of one
+    for (const { text, path } of parsed) {
+      if (path === null) continue;
+      wholes.set(formatPath(path), text);
+      for (let n = 1; n <= path.length; n++) {
+        const prefix = formatPath(path.slice(0, n));
+        covered.add(prefix);
+        if (n < path.length) parents.set(prefix, path.slice(0, n));
+      }
     }
     for (const parent of parents.values()) {
       for (const key of requiredKeys(this.sides.target.writeSchema, parent)) {
         const path = [...parent, key];
-        if (!mapped.some((m) => path.every((s, i) => m[i] === s))) {
+        if (!covered.has(formatPath(path))) {
           this.issue(['fields'], `${this.sides.target.name} requires ${JSON.stringify(formatPath(path))}, which no field maps`, true);
         }
       }
     }
     // A field written whole and also key by key would overwrite itself.
-    for (const a of fields) {
-      for (const b of fields) {
-        if (a !== b && (b.startsWith(`${a}.`) || b.startsWith(`${a}[`))) {
-          this.issue(['fields', b], `${JSON.stringify(b)} is inside ${JSON.stringify(a)}, which is also mapped whole`, true);
-        }
+    for (const { text, path } of parsed) {
+      if (path === null) continue;
+      for (let n = 1; n < path.length; n++) {
+        const whole = wholes.get(formatPath(path.slice(0, n)));
+        if (whole !== undefined && whole !== text) this.issue(['fields', text], `${JSON.stringify(text)} is inside ${JSON.stringify(whole)}, which is also mapped whole`, true);
       }
     }
   }

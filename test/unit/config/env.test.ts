@@ -36,7 +36,7 @@ describe('environment', () => {
       POWERCHORD_ORGANIZATION_ID: 'org',
       TRATA_RATE_LIMIT: '600',
       TRATA_PUSH_CONCURRENCY: '3',
-      API_TOKENS: 'a, b ,,c',
+      API_TOKENS: `${'a'.repeat(32)}, ${'b'.repeat(40)} ,,${'c'.repeat(32)}`,
     });
     const connections = connectionsFromEnv(env);
     expect(connections.get('trata')).toMatchObject({ baseUrl: 'https://api.trata.ai', token: 't', rateLimit: { limit: 600, windowMs: 60_000 } });
@@ -45,6 +45,6 @@ describe('environment', () => {
     expect(connections.has('overplane')).toBe(false);
     expect(pushConcurrencyOf(env, 'trata')).toBe(3);
     expect(pushConcurrencyOf(env, 'propexo')).toBe(8);
-    expect(env.API_TOKENS).toEqual(['a', 'b', 'c']);
+    expect(env.API_TOKENS).toEqual(['a'.repeat(32), 'b'.repeat(40), 'c'.repeat(32)]);
   });
 });
