@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { SyncKeys } from './keys.ts';
+// Errors and reasons may quote a provider's answer, which may echo our credentials: scrubbed before they are kept.
+import { scrubJsonText, scrubText } from '../secrets.ts';
 
 export const RUN_STATUSES = ['PENDING', 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILURE'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -191,7 +193,7 @@ export class RunLedger {
     const result = await this.#redis.cbRecordPage(
       k.run(runId), k.runPages(runId), k.runErrors(runId), k.syncErrors(sync),
       page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
-      ...errors.map((e) => JSON.stringify({ runId, ...e })),
+      ...errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e }))),
     );
     return result === 1;
   }
@@ -206,7 +208,7 @@ export class RunLedger {
   async recordFailures(runId: string, sync: string, failures: RecordErrorEntry[]): Promise<number> {
     if (failures.length === 0) return 0;
     const k = this.#keys;
-    const args = failures.flatMap((f) => [`${f.target}:${f.sourceId}`, f.sourceId, JSON.stringify({ runId, ...f })]);
+    const args = failures.flatMap((f) => [`${f.target}:${f.sourceId}`, f.sourceId, scrubJsonText(JSON.stringify({ runId, ...f }))]);
     return this.#redis.cbRecordFailures(k.run(runId), k.runFailed(runId), k.runErrors(runId), k.syncErrors(sync), k.failed(sync), ...args);
   }
 
@@ -216,7 +218,7 @@ export class RunLedger {
 
   async recordErrors(runId: string, sync: string, errors: RecordErrorEntry[]): Promise<void> {
     if (errors.length === 0) return;
-    const json = errors.map((e) => JSON.stringify({ runId, ...e }));
+    const json = errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e })));
     await this.#redis
       .multi()
       .rpush(this.#keys.runErrors(runId), ...json)
@@ -228,7 +230,7 @@ export class RunLedger {
 
   /** Gives a run its one reason (the first said wins), e.g. a connection that refused every call. */
   async noteReason(runId: string, reason: string): Promise<void> {
-    await this.#redis.hsetnx(this.#keys.run(runId), 'reason', reason);
+    await this.#redis.hsetnx(this.#keys.run(runId), 'reason', scrubText(reason));
   }
 
   /** Ends a run that cannot go on (its source failed for good). */
@@ -236,7 +238,7 @@ export class RunLedger {
     const key = this.#keys.run(runId);
     const status = await this.#redis.hget(key, 'status');
     if (status !== 'PENDING') return false;
-    await this.#redis.hset(key, { status: 'FAILURE', reason, finishedAt: new Date().toISOString() });
+    await this.#redis.hset(key, { status: 'FAILURE', reason: scrubText(reason), finishedAt: new Date().toISOString() });
     return true;
   }
 
