@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { scrubError } from '../secrets.ts';
 
 /**
  * Retention: completed jobs are kept a day (and at most 1000), failed ones a week (at most 5000), event streams
@@ -46,6 +47,20 @@ export function failFastOnPermanentErrors(processor: Processor): Processor {
   };
 }
 
+/**
+ * A failed job's reason and stack are kept in Redis and shown by the dashboard; a provider may have echoed our
+ * credentials into them, so every configured secret is scrubbed first (src/secrets.ts).
+ */
+function scrubbingErrors(processor: Processor): Processor {
+  return async (job, token, signal) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (error) {
+      throw scrubError(error);
+    }
+  };
+}
+
 export class QueueFactory {
   readonly #options: QueueFactoryOptions;
   readonly #queues = new Map<string, Queue>();
@@ -77,7 +92,7 @@ export class QueueFactory {
   }
 
   worker(name: string, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
-    const worker = new Worker(name, failFastOnPermanentErrors(processor), {
+    const worker = new Worker(name, scrubbingErrors(failFastOnPermanentErrors(processor)), {
       connection: this.#options.workerConnection(),
       prefix: this.#options.prefix,
       concurrency: 1,
