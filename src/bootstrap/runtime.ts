@@ -5,6 +5,7 @@ import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { PROVIDER_NAMES } from '../providers/types.ts';
+import { redisPassword, registerSecrets, secretsOfEnv } from '../secrets.ts';
 import { dataConnection, producerConnection, workerConnection } from '../redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { SyncEngine } from '../sync/engine.ts';
@@ -45,6 +46,8 @@ export interface Runtime {
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env } = options;
+  // Before the first log line: every configured secret is scrubbed from whatever leaves the process.
+  registerSecrets(secretsOfEnv(env));
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
 
   // Checked before anything starts: an API without tokens must not come up, even briefly.
@@ -69,6 +72,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     embedded = await startEmbeddedRedis({ dataDir: `${env.DATA_DIR}/${sandbox ? 'sandbox-redis' : 'redis'}`, fresh: sandbox !== null, log: (m) => logger.info(m) });
     redisUrl = embedded.url;
   }
+  registerSecrets([redisPassword(redisUrl), ...(apiTokens?.tokens ?? [])]);
 
   const redis = dataConnection(redisUrl);
   const producer = producerConnection(redisUrl);
@@ -109,7 +113,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let api: RunningApi | null = null;
   if (apiTokens) {
-    api = await startApi({ engine, redis, tokens: apiTokens.tokens, webhookSecret: env.PROPEXO_WEBHOOK_SECRET, logger }, { host: env.HOST, port: env.PORT });
+    api = await startApi(
+      {
+        engine, redis, tokens: apiTokens.tokens, webhookSecret: env.PROPEXO_WEBHOOK_SECRET, logger,
+        trustProxy: env.TRUST_PROXY, authThrottle: { limit: env.AUTH_FAILURE_LIMIT, windowS: env.AUTH_FAILURE_WINDOW_S },
+      },
+      { host: env.HOST, port: env.PORT },
+    );
     logger.info({ url: api.url }, `API listening on ${api.url} (docs at /docs, dashboard at /admin/queues)`);
     if (apiTokens.generated) {
       // Printed, not logged: the token is a secret and logs are shipped elsewhere; this is the one place it shows.
