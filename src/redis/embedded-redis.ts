@@ -1,11 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface EmbeddedRedis {
+  /** `redis://:<password>@127.0.0.1:<port>`: the password travels inside the URL. */
   url: string;
+  /** The password this server requires (made up per start unless given). */
+  password: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -15,6 +19,8 @@ export interface EmbeddedRedisOptions {
   dataDir?: string;
   /** Start from an empty directory (the sandbox: its simulators' data does not outlive the process either). */
   fresh?: boolean;
+  /** The password to require; reuse one to restart on the same data directory under the same URL. @default random */
+  password?: string;
   /** Called with what the helper does, for the log. */
   log?: (message: string) => void;
 }
@@ -49,15 +55,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPing(port: number, password: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.setTimeout(500);
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+      let answer = '';
+      socket.once('connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
+      socket.on('data', (data) => {
+        answer += data.toString();
+        if (answer.includes('+PONG') || answer.includes('-')) (socket.destroy(), resolve(answer.includes('+PONG')));
+      });
       socket.once('error', () => (socket.destroy(), resolve(false)));
       socket.once('timeout', () => (socket.destroy(), resolve(false)));
     });
@@ -77,10 +87,16 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
   const port = await freePort();
   const dataDir = path.resolve(options.dataDir ?? '.data/redis');
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
+  // The AOF holds every queued job: only this user may read it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  // A password per start: any local user could otherwise connect to the port and read or change the queues. It
+  // goes in on stdin (`-` reads config from there), never on the command line, which every user can list.
+  const password = options.password ?? randomBytes(24).toString('hex');
   const child = spawn(
     'redis-server',
     [
+      '-',
       '--port', String(port),
       '--bind', '127.0.0.1',
       '--dir', dataDir,
@@ -89,19 +105,21 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
       '--maxmemory-policy', 'noeviction',
       '--protected-mode', 'yes',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['pipe', 'ignore', 'inherit'] },
   );
+  child.stdin?.end(`requirepass ${password}\n`);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   try {
-    await waitForPing(port, child, 10_000);
+    await waitForPing(port, password, child, 10_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
   log(`private redis-server on 127.0.0.1:${port} (data in ${dataDir})`);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://:${password}@127.0.0.1:${port}`,
+    password,
     port,
     stop: async () => {
       process.removeListener('exit', killOnExit);
