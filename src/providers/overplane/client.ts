@@ -4,11 +4,15 @@ import type { CallOptions, ConnectionConfig } from '../types.ts';
 import {
   OverplaneDeleted,
   OverplaneErrorBody,
+  OverplaneLead,
+  OverplaneLeadList,
   OverplaneProspect,
   OverplaneProspectLead,
   OverplaneProspectList,
   OverplaneProspectOpportunity,
   overplaneRows,
+  type OverplaneLeadCreate,
+  type OverplaneLeadUpdate,
   type OverplaneListQuery,
   type OverplaneProspectCreate,
   type OverplaneProspectLeadCreate,
@@ -75,9 +79,48 @@ export class OverplaneLineItems<Row extends z.ZodType, Create, Update> {
   }
 }
 
+/** The `lead` resource: Lead records, which a prospect-lead row links by id (assumption 9 in schema.ts). */
+export class OverplaneLeadRecords {
+  readonly #http: ProviderHttp;
+
+  constructor(http: ProviderHttp) {
+    this.#http = http;
+  }
+
+  /** `GET /lead`: newest first, offset paging, like every Overplane list. */
+  async list(query: OverplaneListQuery = {}, options: CallOptions = {}): Promise<z.infer<typeof OverplaneLeadList>> {
+    const { body } = await this.#http.request('GET', 'lead', { searchParams: query, schema: OverplaneLeadList, signal: options.signal });
+    return body;
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<OverplaneLead> {
+    const { body } = await this.#http.request('GET', `lead/${encodeURIComponent(id)}`, { schema: OverplaneLead, signal: options.signal });
+    return body;
+  }
+
+  async create(input: OverplaneLeadCreate, options: CallOptions = {}): Promise<OverplaneLead> {
+    const { body } = await this.#http.request('POST', 'lead', { json: input, schema: OverplaneLead, signal: options.signal });
+    return body;
+  }
+
+  /** PATCH: fields left out stay as they are. */
+  async update(id: string, input: OverplaneLeadUpdate, options: CallOptions = {}): Promise<OverplaneLead> {
+    const { body } = await this.#http.request('PATCH', `lead/${encodeURIComponent(id)}`, { json: input, schema: OverplaneLead, signal: options.signal });
+    return body;
+  }
+
+  async delete(id: string, options: CallOptions = {}): Promise<OverplaneDeleted> {
+    const { body } = await this.#http.request('DELETE', `lead/${encodeURIComponent(id)}`, { schema: OverplaneDeleted, signal: options.signal });
+    return body;
+  }
+}
+
 /** Overplane's CRM API, one method per documented endpoint. Bodies are sent as given; the connector parses them. */
 export class OverplaneClient {
   readonly #http: ProviderHttp;
+  /** Lead records (`/lead`), the people that prospect-lead rows link to. */
+  readonly leadRecords: OverplaneLeadRecords;
+  /** prospect-lead rows (`/prospect-lead`), addressed by the parent prospect. */
   readonly leads: OverplaneLineItems<typeof OverplaneProspectLead, OverplaneProspectLeadCreate, OverplaneProspectLeadUpdate>;
   readonly opportunities: OverplaneLineItems<typeof OverplaneProspectOpportunity, OverplaneProspectOpportunityCreate, OverplaneProspectOpportunityUpdate>;
 
@@ -90,6 +133,7 @@ export class OverplaneClient {
       gate: connection.gate,
       describeError: describeOverplaneError,
     });
+    this.leadRecords = new OverplaneLeadRecords(this.#http);
     this.leads = new OverplaneLineItems(this.#http, 'prospect-lead', OverplaneProspectLead);
     this.opportunities = new OverplaneLineItems(this.#http, 'prospect-opportunity', OverplaneProspectOpportunity);
   }

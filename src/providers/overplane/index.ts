@@ -1,17 +1,19 @@
 import { PartialCreateError, ProviderNotFoundError } from '../errors.ts';
 import type { CallOptions, Capabilities, ConnectionConfig, Connector, CreateOptions, Cursor, ListOptions, ListPage, ProviderDefinition, SourceRecord, WriteResult } from '../types.ts';
 import { OverplaneClient } from './client.ts';
+import { addPerson, updatePerson } from './person.ts';
 import { OverplaneScanCursor, createdAtMs, scanPage } from './scan.ts';
 import {
   OVERPLANE_MAX_LIMIT,
   OverplaneRecord,
   OverplaneWrite,
-  type OverplaneLeadWrite,
+  type OverplanePersonWrite,
   type OverplaneProspect,
   type OverplaneProspectCreate,
 } from './schema.ts';
 
-export { OverplaneClient, OverplaneLineItems, OVERPLANE_DEFAULT_BASE_URL, describeOverplaneError } from './client.ts';
+export { OverplaneClient, OverplaneLeadRecords, OverplaneLineItems, OVERPLANE_DEFAULT_BASE_URL, describeOverplaneError } from './client.ts';
+export { leadRecordFields } from './person.ts';
 export { OverplaneScanCursor, scanPage } from './scan.ts';
 export * from './schema.ts';
 
@@ -40,9 +42,9 @@ function toSourceRecord(prospect: OverplaneProspect, leads: OverplaneRecord['lea
 }
 
 /** Splits a write body into the prospect fields and the person (prospect-lead) fields. */
-function splitWrite(body: Record<string, unknown>): { prospect: OverplaneProspectCreate; lead: OverplaneLeadWrite | undefined } {
+function splitWrite(body: Record<string, unknown>): { prospect: OverplaneProspectCreate; person: OverplanePersonWrite | undefined } {
   const { lead, ...prospect } = OverplaneWrite.parse(body);
-  return { prospect, lead };
+  return { prospect, person: lead };
 }
 
 export class OverplaneConnector implements Connector {
@@ -85,16 +87,18 @@ export class OverplaneConnector implements Connector {
   }
 
   /**
-   * POST the prospect, then its prospect-lead. Once the prospect exists a failure is a PartialCreateError carrying
-   * its id, so the engine retries with update() (which upserts the lead) instead of creating a second prospect.
+   * POST the prospect, then the person: a Lead record and the prospect-lead row linking it (person.ts). Once the
+   * prospect exists a failure is a PartialCreateError carrying its id, so the engine retries with update() (which
+   * adds the person if the row is missing) instead of creating a second prospect. A crash between the Lead and the
+   * row leaves one unlinked Lead behind (the Lead resource has no search to find it again).
    */
   async create(body: Record<string, unknown>, options: CreateOptions = {}): Promise<WriteResult> {
-    const { prospect, lead } = splitWrite(body);
+    const { prospect, person } = splitWrite(body);
     const created = await this.client.create(prospect, options);
-    if (lead !== undefined) {
+    if (person !== undefined) {
       await options.onCreated?.(created.id);
       try {
-        await this.client.leads.create({ ...lead, prospect_id: created.id }, options);
+        await addPerson(this.client, created.id, person, prospect, options);
       } catch (error) {
         throw new PartialCreateError(created.id, error);
       }
@@ -102,15 +106,18 @@ export class OverplaneConnector implements Connector {
     return { kind: 'done', targetId: created.id };
   }
 
-  /** PATCH the prospect (unsent fields stay), then patch its first prospect-lead, or create one if it has none. */
+  /**
+   * PATCH the prospect (unsent fields stay), then the person of its first prospect-lead (lowest `idx`): its linked
+   * Lead record and the row; or add the person when the prospect has no row.
+   */
   async update(id: string, body: Record<string, unknown>, options: CallOptions = {}): Promise<WriteResult> {
-    const { prospect, lead } = splitWrite(body);
+    const { prospect, person } = splitWrite(body);
     const updated = await this.client.update(id, prospect, options);
-    if (lead !== undefined) {
+    if (person !== undefined) {
       const rows = await this.client.leads.list(id, options);
       const first = rows.reduce<(typeof rows)[number] | undefined>((a, b) => (a === undefined || b.idx < a.idx ? b : a), undefined);
-      if (first) await this.client.leads.update(first.id, lead, options);
-      else await this.client.leads.create({ ...lead, prospect_id: id }, options);
+      if (first) await updatePerson(this.client, first, person, prospect, options);
+      else await addPerson(this.client, id, person, prospect, options);
     }
     return { kind: 'done', targetId: updated.id };
   }
@@ -141,4 +148,5 @@ export const overplane: ProviderDefinition<typeof OverplaneWrite> = {
   recordSchema: OverplaneRecord,
   writeSchema: OverplaneWrite,
   connect: (connection) => new OverplaneConnector(connection),
+  settingHints: { auth: 'OVERPLANE_TOKEN', target: 'OVERPLANE_BASE_URL', unreachable: 'OVERPLANE_BASE_URL' },
 };

@@ -16,11 +16,19 @@
  *  4. Optional fields that were never set come back as `null` or are left out: responses accept both.
  *  5. `GET /prospect-lead?parent_id=` answers the list envelope with every row of the parent, ordered by `idx`
  *     (a bare array is accepted too); an unknown parent is a 404.
- *  6. `idx` is assigned by the server (1, 2, ... in creation order) and changed only by reorder; `prospect_id`
- *     cannot be patched. The reorder body is `{parent_id, order: [row ids]}`, listing every row of the parent
- *     once; it answers the rows in their new order (list envelope).
+ *  6. `idx` is documented as a writable integer on child rows (Overplane's own child-item pages list it among the
+ *     POST and PATCH body parameters, e.g. customer-credit-limit); when it is left out the server appends the row
+ *     (largest idx + 1). `prospect_id` cannot be patched. The reorder body is not documented anywhere we found:
+ *     `{parent_id, order: [row ids]}`, listing every row of the parent once, answering the rows in their new order
+ *     (list envelope). The connector never needs reorder (it can PATCH `idx`); the client keeps it for completeness.
  *  7. Deleting a prospect deletes its line items; a line item DELETE answers `{id, deleted: true}` too.
  *  8. Ties on `created_at` keep a stable order in the list.
+ *  9. A prospect-lead's `lead` names an Overplane Lead record (`lead_...`). The docs show only `lead string
+ *     required`, but the field set is ERPNext's Prospect Lead table, where `lead` links a Lead, and Overplane
+ *     publishes a `lead` resource whose ids look like `lead_abc123`. So the connector creates (or reuses) that Lead
+ *     and links it, never another provider's id; the simulator refuses a `lead` naming no Lead (400, param `lead`).
+ *     The Lead resource documents no required field and no search, so an existing Lead is found only through the
+ *     row that links it.
  */
 import { z } from 'zod';
 
@@ -92,8 +100,12 @@ export type OverplaneDeleted = z.infer<typeof OverplaneDeleted>;
 
 // ---- Line items -----------------------------------------------------------------------------------------------
 
-/** Body of `POST /prospect-lead` (assumption 6: no `idx`). */
+/** `idx`: documented as a writable integer on child rows (assumption 6). */
+const idx = z.number().int().min(0).optional();
+
+/** Body of `POST /prospect-lead`; `lead` names an Overplane Lead record (assumption 9). */
 export const OverplaneProspectLeadCreate = z.strictObject({
+  idx,
   prospect_id: z.string().min(1),
   lead: z.string().min(1),
   lead_name: optionalText,
@@ -123,6 +135,7 @@ export type OverplaneProspectLead = z.infer<typeof OverplaneProspectLead>;
 
 /** Body of `POST /prospect-opportunity`. */
 export const OverplaneProspectOpportunityCreate = z.strictObject({
+  idx,
   prospect_id: z.string().min(1),
   opportunity: optionalText,
   amount: z.number().optional(),
@@ -158,12 +171,52 @@ export function overplaneRows<T extends z.ZodType>(item: T) {
   return z.union([z.array(item), overplaneList(item)]).transform((answer) => (Array.isArray(answer) ? answer : answer.data));
 }
 
-/** Body of `POST /prospect-lead/reorder` and `/prospect-opportunity/reorder` (assumption 6). */
+/** Body of `POST /prospect-lead/reorder` and `/prospect-opportunity/reorder` (assumed: assumption 6). */
 export const OverplaneReorder = z.strictObject({
   parent_id: z.string().min(1),
   order: z.array(z.string().min(1)).min(1),
 });
 export type OverplaneReorder = z.infer<typeof OverplaneReorder>;
+
+// ---- The Lead resource ----------------------------------------------------------------------------------------
+
+/** "The Lead object" (Overplane's `lead` page): text fields, three booleans (default false), one number. */
+const LEAD_TEXT_FIELDS = [
+  'lead_name', 'company_name', 'email_id', 'lead_owner', 'status', 'salutation', 'gender', 'customer', 'image', 'phone',
+  'mobile_no', 'fax', 'type', 'market_segment', 'industry', 'request_type', 'company', 'website', 'territory', 'title',
+  'language', 'first_name', 'middle_name', 'last_name', 'no_of_employees', 'whatsapp_no', 'phone_ext', 'qualified_by',
+  'qualified_on', 'qualification_status', 'job_title', 'city', 'state', 'country', 'utm_content', 'utm_source',
+  'utm_medium', 'utm_campaign',
+] as const;
+const LEAD_FLAG_FIELDS = ['unsubscribed', 'blog_subscriber', 'disabled'] as const;
+
+/** One schema for each of `keys`. */
+function shapeOf<K extends string, T extends z.ZodType>(keys: readonly K[], type: T): Record<K, T> {
+  return Object.fromEntries(keys.map((key) => [key, type])) as Record<K, T>;
+}
+
+/** Body of `POST /lead` and `PATCH /lead/{id}`: no field is documented as required. */
+export const OverplaneLeadCreate = z.strictObject({
+  ...shapeOf(LEAD_TEXT_FIELDS, optionalText),
+  ...shapeOf(LEAD_FLAG_FIELDS, z.boolean().optional()),
+  annual_revenue: z.number().optional(),
+});
+export type OverplaneLeadCreate = z.infer<typeof OverplaneLeadCreate>;
+export const OverplaneLeadUpdate = OverplaneLeadCreate;
+export type OverplaneLeadUpdate = OverplaneLeadCreate;
+
+/** A Lead as answered (ids like `lead_abc123`). Tolerant, as every response. */
+export const OverplaneLead = z.looseObject({
+  id: z.string(),
+  created_at: answeredText,
+  updated_at: answeredText,
+  lead_name: answeredText,
+  email_id: answeredText,
+  mobile_no: answeredText,
+  status: answeredText,
+});
+export type OverplaneLead = z.infer<typeof OverplaneLead>;
+export const OverplaneLeadList = overplaneList(OverplaneLead);
 
 // ---- Errors (assumption 1) ------------------------------------------------------------------------------------
 
@@ -181,10 +234,13 @@ export type OverplaneErrorBody = z.infer<typeof OverplaneErrorBody>;
 export const OverplaneRecord = OverplaneProspect.extend({ leads: z.array(OverplaneProspectLead) });
 export type OverplaneRecord = z.infer<typeof OverplaneRecord>;
 
-/** The person part of a write: one prospect-lead row, its parent implied. */
-export const OverplaneLeadWrite = OverplaneProspectLeadCreate.omit({ prospect_id: true });
-export type OverplaneLeadWrite = z.infer<typeof OverplaneLeadWrite>;
+/**
+ * The person part of a write: the fields of one prospect-lead row, its parent implied and its `lead` link made by
+ * the connector (assumption 9), never by a mapping.
+ */
+export const OverplanePersonWrite = OverplaneProspectLeadCreate.omit({ prospect_id: true, lead: true });
+export type OverplanePersonWrite = z.infer<typeof OverplanePersonWrite>;
 
-/** What a mapping must produce to write to Overplane: the prospect, and optionally its first prospect-lead. */
-export const OverplaneWrite = OverplaneProspectCreate.extend({ lead: OverplaneLeadWrite.optional() });
+/** What a mapping must produce to write to Overplane: the prospect, and optionally the person of its first row. */
+export const OverplaneWrite = OverplaneProspectCreate.extend({ lead: OverplanePersonWrite.optional() });
 export type OverplaneWrite = z.infer<typeof OverplaneWrite>;

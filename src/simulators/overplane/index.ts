@@ -8,4 +8,4 @@ export {
   type OverplaneSimulatorOptions,
   type RunningOverplaneSimulator,
 } from './server.ts';
-export { OverplaneStore, type LineKind, type SeedRecord, type SimLineItem, type SimProspect } from './store.ts';
+export { OverplaneStore, type LineKind, type SeedRecord, type SimLead, type SimLineItem, type SimProspect } from './store.ts';

@@ -3,6 +3,7 @@ import { startSimulator, type RunningSimulator, type SimulatorSpec } from '../se
 import { OverplaneStore, type LineKind } from './store.ts';
 import {
   LEAD_FIELDS,
+  LEAD_RECORD_FIELDS,
   OPPORTUNITY_FIELDS,
   OverplaneSimError,
   PROSPECT_FIELDS,
@@ -80,6 +81,17 @@ function registerRoutes(app: FastifyInstance, store: OverplaneStore): void {
   });
   app.delete(`${base}/prospect/:id`, async (request: IdRequest) => store.deleteProspect(request.params.id));
 
+  // The Lead resource ("The Lead object"): the records prospect-lead rows link to.
+  app.get(`${base}/lead`, async (request: QueryRequest) => {
+    const limit = intParam(request.query, 'limit', OVERPLANE_SIM_DEFAULT_LIMIT, 1, OVERPLANE_SIM_MAX_LIMIT);
+    const offset = intParam(request.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    return store.listLeads(limit, offset);
+  });
+  app.post(`${base}/lead`, async (request, reply) => reply.code(200).send(store.createLead(validateBody(request.body, { fields: LEAD_RECORD_FIELDS }))));
+  app.get(`${base}/lead/:id`, async (request: IdRequest) => store.getLead(request.params.id));
+  app.patch(`${base}/lead/:id`, async (request: IdRequest) => store.updateLead(request.params.id, validateBody(request.body, { fields: LEAD_RECORD_FIELDS })));
+  app.delete(`${base}/lead/:id`, async (request: IdRequest) => store.deleteLead(request.params.id));
+
   for (const kind of ['prospect-lead', 'prospect-opportunity'] as const) {
     const fields = LINE_FIELDS[kind];
     app.get(`${base}/${kind}`, async (request: QueryRequest) => {
@@ -95,6 +107,7 @@ function registerRoutes(app: FastifyInstance, store: OverplaneStore): void {
       return store.updateLine(kind, request.params.id, patch);
     });
     app.delete(`${base}/${kind}/:id`, async (request: IdRequest) => store.deleteLine(kind, request.params.id));
+    // Reorder: the body is not documented (assumed `{parent_id, order}`, see the connector's schema.ts).
     app.post(`${base}/${kind}/reorder`, async (request) => {
       const body = request.body as { parent_id?: unknown; order?: unknown } | null;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new OverplaneSimError(400, 'The request body must be a JSON object');

@@ -1,5 +1,5 @@
 import { seededRandom } from '../faults.ts';
-import { OverplaneSimError } from './validate.ts';
+import { LEAD_RECORD_DEFAULTS, LEAD_RECORD_FIELDS, OverplaneSimError } from './validate.ts';
 
 /** Prospect fields Overplane documents, all nullable in answers (unset fields come back as null: assumed). */
 const PROSPECT_KEYS = [
@@ -20,13 +20,19 @@ const OPPORTUNITY_KEYS = ['opportunity', 'amount', 'stage', 'probability', 'expe
 
 export type SimProspect = { id: string; created_at: string; updated_at: string } & Record<(typeof PROSPECT_KEYS)[number], string | number | null>;
 export type SimLineItem = { id: string; idx: number; prospect_id: string } & Record<string, string | number | null>;
+/** A Lead record (`/lead`): every documented field, unset ones null. */
+export type SimLead = { id: string; created_at: string; updated_at: string } & Record<string, string | number | boolean | null>;
 export type LineKind = 'prospect-lead' | 'prospect-opportunity';
-type Fields = Record<string, string | number>;
+type Fields = Record<string, string | number | boolean>;
 
 export const LINE_KEYS: Readonly<Record<LineKind, readonly string[]>> = { 'prospect-lead': LEAD_KEYS, 'prospect-opportunity': OPPORTUNITY_KEYS };
 
 /** What `seed()` accepts per record: the prospect's fields, and optionally its prospect-lead rows. */
-export type SeedRecord = { [K in (typeof PROSPECT_KEYS)[number]]?: string | number } & { company: string; leads?: Fields[] };
+/**
+ * What `seed()` accepts per record: the prospect's fields, and optionally its prospect-lead rows. A row whose
+ * `lead` names no Lead record gets one made from its own fields (name, email, mobile, status) and linked.
+ */
+export type SeedRecord = { [K in (typeof PROSPECT_KEYS)[number]]?: string | number } & { company: string; leads?: Array<Record<string, string | number>> };
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -37,6 +43,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
  */
 export class OverplaneStore {
   #prospects = new Map<string, SimProspect>();
+  #leads = new Map<string, SimLead>();
   #lines: Record<LineKind, Map<string, SimLineItem>> = { 'prospect-lead': new Map(), 'prospect-opportunity': new Map() };
   #random: () => number;
   #lastMs = 0;
@@ -66,7 +73,7 @@ export class OverplaneStore {
   createProspect(fields: Fields): SimProspect {
     const at = this.#now();
     const prospect = { id: this.#id('prospect'), created_at: at, updated_at: at } as SimProspect;
-    for (const key of PROSPECT_KEYS) prospect[key] = fields[key] ?? null;
+    for (const key of PROSPECT_KEYS) prospect[key] = (fields[key] as string | number | undefined) ?? null;
     this.#prospects.set(prospect.id, prospect);
     return { ...prospect };
   }
@@ -99,6 +106,50 @@ export class OverplaneStore {
     return { data, has_more: offset + data.length < newestFirst.length, total: newestFirst.length };
   }
 
+  // ---- Lead records ----
+
+  createLead(fields: Fields): SimLead {
+    const at = this.#now();
+    const lead = { id: this.#id('lead'), created_at: at, updated_at: at } as SimLead;
+    for (const key of Object.keys(LEAD_RECORD_FIELDS)) lead[key] = fields[key] ?? LEAD_RECORD_DEFAULTS[key] ?? null;
+    this.#leads.set(lead.id, lead);
+    return { ...lead };
+  }
+
+  getLead(id: string): SimLead {
+    const lead = this.#leads.get(id);
+    if (!lead) throw new OverplaneSimError(404, `No such lead: '${id}'`, 'id');
+    return { ...lead };
+  }
+
+  updateLead(id: string, fields: Fields): SimLead {
+    const lead = this.#leads.get(id);
+    if (!lead) throw new OverplaneSimError(404, `No such lead: '${id}'`, 'id');
+    Object.assign(lead, fields, { updated_at: this.#now() });
+    return { ...lead };
+  }
+
+  deleteLead(id: string): { id: string; deleted: true } {
+    if (!this.#leads.delete(id)) throw new OverplaneSimError(404, `No such lead: '${id}'`, 'id');
+    return { id, deleted: true };
+  }
+
+  listLeads(limit: number, offset: number): { data: SimLead[]; has_more: boolean; total: number } {
+    const newestFirst = [...this.#leads.values()].reverse();
+    const data = newestFirst.slice(offset, offset + limit).map((lead) => ({ ...lead }));
+    return { data, has_more: offset + data.length < newestFirst.length, total: newestFirst.length };
+  }
+
+  /** Every Lead record, oldest first (for tests). */
+  leads(): SimLead[] {
+    return [...this.#leads.values()].map((lead) => ({ ...lead }));
+  }
+
+  /** A prospect-lead's `lead` must name a Lead record (assumed link, see the connector's schema.ts). */
+  #checkLeadLink(value: unknown): void {
+    if (typeof value === 'string' && !this.#leads.has(value)) throw new OverplaneSimError(400, `No such lead: '${value}'`, 'lead');
+  }
+
   // ---- line items ----
 
   #parent(kind: LineKind, parentId: string): SimLineItem[] {
@@ -116,19 +167,25 @@ export class OverplaneStore {
     return this.#parent(kind, parentId).map((line) => ({ ...line }));
   }
 
-  /** Adds a row at the end of the parent's rows: `idx` is one more than the largest. */
+  /**
+   * Adds a row: at the `idx` given (documented as writable), else at the end (largest idx + 1). Rows list by idx,
+   * ties in creation order.
+   */
   createLine(kind: LineKind, fields: Fields): SimLineItem {
     const parentId = String(fields['prospect_id']);
     if (!this.#prospects.has(parentId)) throw new OverplaneSimError(400, `No such prospect: '${parentId}'`, 'prospect_id');
+    if (kind === 'prospect-lead') this.#checkLeadLink(fields['lead']);
     const siblings = this.#parent(kind, parentId);
-    const line = { id: this.#id(kind), idx: (siblings.at(-1)?.idx ?? 0) + 1, prospect_id: parentId } as SimLineItem;
-    for (const key of LINE_KEYS[kind]) line[key] = fields[key] ?? null;
+    const idx = typeof fields['idx'] === 'number' ? fields['idx'] : (siblings.at(-1)?.idx ?? 0) + 1;
+    const line = { id: this.#id(kind), idx, prospect_id: parentId } as SimLineItem;
+    for (const key of LINE_KEYS[kind]) line[key] = (fields[key] as string | number | undefined) ?? null;
     this.#lines[kind].set(line.id, line);
     return { ...line };
   }
 
   updateLine(kind: LineKind, id: string, fields: Fields): SimLineItem {
     const line = this.#line(kind, id);
+    if (kind === 'prospect-lead') this.#checkLeadLink(fields['lead']);
     Object.assign(line, fields);
     return { ...line };
   }
@@ -154,7 +211,7 @@ export class OverplaneStore {
 
   // ---- for tests and the sandbox ----
 
-  /** Adds `n` generated prospects (each with one prospect-lead) or the given records, oldest first. */
+  /** Adds `n` generated prospects (each with one prospect-lead and its Lead) or the given records, oldest first. */
   seed(records: number | readonly SeedRecord[]): SimProspect[] {
     const list: SeedRecord[] =
       typeof records === 'number'
@@ -164,15 +221,28 @@ export class OverplaneStore {
               company: `Company ${n}`,
               company_name: `Company ${n} Ltd`,
               industry: 'Software',
-              leads: [{ lead: `LEAD-${n}`, lead_name: `Person ${n}`, email: `person${n}@example.com`, mobile_no: `+1555000${n}`, status: 'Open' }],
+              leads: [{ lead_name: `Person ${n}`, email: `person${n}@example.com`, mobile_no: `+1555000${n}`, status: 'Open' }],
             };
           })
         : [...records];
     return list.map(({ leads, ...fields }) => {
       const prospect = this.createProspect(fields);
-      for (const lead of leads ?? []) this.createLine('prospect-lead', { ...lead, prospect_id: prospect.id });
+      for (const row of leads ?? []) {
+        const named = row['lead'];
+        const link = typeof named === 'string' && this.#leads.has(named) ? named : this.#leadFor(row, fields.company_name ?? fields.company).id;
+        this.createLine('prospect-lead', { ...row, prospect_id: prospect.id, lead: link });
+      }
       return prospect;
     });
+  }
+
+  #leadFor(row: Record<string, string | number>, company: string | number): SimLead {
+    const fields: Fields = { company_name: String(company) };
+    for (const [from, to] of [['lead_name', 'lead_name'], ['email', 'email_id'], ['mobile_no', 'mobile_no'], ['status', 'status']] as const) {
+      const value = row[from];
+      if (typeof value === 'string') fields[to] = value;
+    }
+    return this.createLead(fields);
   }
 
   /** Every prospect, newest first (the list's order). */
@@ -192,6 +262,7 @@ export class OverplaneStore {
 
   clear(): void {
     this.#prospects.clear();
+    this.#leads.clear();
     for (const lines of Object.values(this.#lines)) lines.clear();
   }
 }

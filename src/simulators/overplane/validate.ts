@@ -1,6 +1,6 @@
 /**
- * The simulator's own reading of Overplane's request rules (seed 002, plus the assumptions listed in
- * src/providers/overplane/schema.ts). Deliberately written apart from the connector's zod schemas: if both shared
+ * The simulator's own reading of Overplane's request rules (seed 002, Overplane's `lead` and child-item pages, plus
+ * the assumptions listed in src/providers/overplane/schema.ts). Deliberately written apart from the connector's zod schemas: if both shared
  * one schema, a mistake in it could never show up in the contract tests.
  */
 
@@ -28,7 +28,7 @@ export function errorBody(status: number, message: string, param?: string): { er
   return { error: { message, type: errorType(status), ...(param === undefined ? {} : { param }) } };
 }
 
-type FieldType = 'string' | 'number';
+type FieldType = 'string' | 'number' | 'integer' | 'boolean';
 export type FieldTable = Readonly<Record<string, FieldType>>;
 
 export const PROSPECT_FIELDS: FieldTable = {
@@ -45,7 +45,9 @@ export const PROSPECT_FIELDS: FieldTable = {
   prospect_owner: 'string',
 };
 
+/** `idx` is a writable integer on child rows: Overplane's child-item pages list it among the body parameters. */
 export const LEAD_FIELDS: FieldTable = {
+  idx: 'integer',
   prospect_id: 'string',
   lead: 'string',
   lead_name: 'string',
@@ -56,6 +58,7 @@ export const LEAD_FIELDS: FieldTable = {
 };
 
 export const OPPORTUNITY_FIELDS: FieldTable = {
+  idx: 'integer',
   prospect_id: 'string',
   opportunity: 'string',
   amount: 'number',
@@ -67,6 +70,30 @@ export const OPPORTUNITY_FIELDS: FieldTable = {
   contact_person: 'string',
 };
 
+/** "The Lead object" (Overplane's `lead` page): no field is marked required. */
+const LEAD_RECORD_TEXT = [
+  'lead_name', 'company_name', 'email_id', 'lead_owner', 'status', 'salutation', 'gender', 'customer', 'image', 'phone',
+  'mobile_no', 'fax', 'type', 'market_segment', 'industry', 'request_type', 'company', 'website', 'territory', 'title',
+  'language', 'first_name', 'middle_name', 'last_name', 'no_of_employees', 'whatsapp_no', 'phone_ext', 'qualified_by',
+  'qualified_on', 'qualification_status', 'job_title', 'city', 'state', 'country', 'utm_content', 'utm_source',
+  'utm_medium', 'utm_campaign',
+];
+export const LEAD_RECORD_FIELDS: FieldTable = {
+  ...Object.fromEntries(LEAD_RECORD_TEXT.map((key) => [key, 'string' as const])),
+  unsubscribed: 'boolean',
+  blog_subscriber: 'boolean',
+  disabled: 'boolean',
+  annual_revenue: 'number',
+};
+/** Documented defaults of a new Lead ("Default: __user", "Default: Lead", "Default: false"). */
+export const LEAD_RECORD_DEFAULTS: Readonly<Record<string, string | boolean>> = {
+  lead_owner: '__user',
+  status: 'Lead',
+  unsubscribed: false,
+  blog_subscriber: false,
+  disabled: false,
+};
+
 export interface BodyRules {
   fields: FieldTable;
   /** Must be present and, for strings, non-empty. */
@@ -76,23 +103,27 @@ export interface BodyRules {
 }
 
 /** Checks a JSON body against a field table; answers the clean body or throws a 400 naming the field. */
-export function validateBody(body: unknown, rules: BodyRules): Record<string, string | number> {
+export function validateBody(body: unknown, rules: BodyRules): Record<string, string | number | boolean> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new OverplaneSimError(400, 'The request body must be a JSON object');
   }
-  const clean: Record<string, string | number> = {};
+  const clean: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(body)) {
     const type = rules.fields[key];
     if (type === undefined || rules.refused?.includes(key)) throw new OverplaneSimError(400, `Received unknown parameter: ${key}`, key);
-    if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
-      throw new OverplaneSimError(400, `Invalid ${type} for parameter ${key}`, key);
-    }
-    clean[key] = value as string | number;
+    if (!hasType(value, type)) throw new OverplaneSimError(400, `Invalid ${type} for parameter ${key}`, key);
+    clean[key] = value as string | number | boolean;
   }
   for (const key of rules.required ?? []) {
     if (clean[key] === undefined || clean[key] === '') throw new OverplaneSimError(400, `Missing required param: ${key}`, key);
   }
   return clean;
+}
+
+function hasType(value: unknown, type: FieldType): boolean {
+  if (type === 'integer') return Number.isSafeInteger(value) && (value as number) >= 0;
+  if (type === 'number') return typeof value === 'number' && Number.isFinite(value);
+  return typeof value === type;
 }
 
 /** A non-negative integer query parameter within bounds, or its default. */

@@ -56,11 +56,28 @@ describe('overplane client: prospects', () => {
   });
 });
 
+describe('overplane client: Lead records', () => {
+  it('create (documented defaults), get, list, patch, delete', async () => {
+    const lead = await client.leadRecords.create({ lead_name: 'Ann Lee', email_id: 'ann@acme.test', mobile_no: '+15550100' });
+    expect(lead.id).toMatch(/^lead_[A-Za-z0-9]{14}$/);
+    expect(lead).toMatchObject({ lead_name: 'Ann Lee', email_id: 'ann@acme.test', status: 'Lead', lead_owner: '__user', unsubscribed: false, city: null });
+    expect(await client.leadRecords.get(lead.id)).toEqual(lead);
+    expect((await client.leadRecords.update(lead.id, { status: 'Replied' })).status).toBe('Replied');
+    expect((await client.leadRecords.list()).data.map((l) => l.id)).toEqual([lead.id]);
+    expect(await client.leadRecords.delete(lead.id)).toEqual({ id: lead.id, deleted: true });
+    expect(await rejection(client.leadRecords.get(lead.id))).toBeInstanceOf(ProviderNotFoundError);
+    const wrongType = await rejection(client.leadRecords.create({ unsubscribed: 'no' } as never));
+    expect((wrongType as ProviderValidationError).fields).toEqual(['unsubscribed']);
+  });
+});
+
 describe('overplane client: line items', () => {
+  const newLead = async (lead_name: string) => (await client.leadRecords.create({ lead_name })).id;
+
   it('prospect-lead: create (idx in order), list by parent, patch, reorder, delete', async () => {
     const parent = await client.create({ company: 'Acme' });
-    const first = await client.leads.create({ prospect_id: parent.id, lead: 'LEAD-1', lead_name: 'Ann', email: 'ann@acme.test' });
-    const second = await client.leads.create({ prospect_id: parent.id, lead: 'LEAD-2', lead_name: 'Bob' });
+    const first = await client.leads.create({ prospect_id: parent.id, lead: await newLead('Ann'), lead_name: 'Ann', email: 'ann@acme.test' });
+    const second = await client.leads.create({ prospect_id: parent.id, lead: await newLead('Bob'), lead_name: 'Bob' });
     expect(first.id).toMatch(/^prospect-lead_/);
     expect([first.idx, second.idx]).toEqual([1, 2]);
 
@@ -73,6 +90,19 @@ describe('overplane client: line items', () => {
 
     expect(await client.leads.delete(second.id)).toEqual({ id: second.id, deleted: true });
     expect((await client.leads.list(parent.id)).map((r) => r.id)).toEqual([first.id]);
+  });
+
+  it('idx is writable on create and patch; rows list by idx', async () => {
+    const parent = await client.create({ company: 'Acme' });
+    const late = await client.leads.create({ prospect_id: parent.id, lead: await newLead('Late'), idx: 5 });
+    const early = await client.leads.create({ prospect_id: parent.id, lead: await newLead('Early'), idx: 2 });
+    const appended = await client.leads.create({ prospect_id: parent.id, lead: await newLead('Next') });
+    expect([late.idx, early.idx, appended.idx]).toEqual([5, 2, 6]); // left out: largest + 1
+    expect((await client.leads.list(parent.id)).map((r) => r.id)).toEqual([early.id, late.id, appended.id]);
+    expect((await client.leads.update(late.id, { idx: 1 })).idx).toBe(1);
+    expect((await client.leads.list(parent.id)).map((r) => r.id)).toEqual([late.id, early.id, appended.id]);
+    const opportunity = await client.opportunities.create({ prospect_id: parent.id, opportunity: 'Renewal', idx: 7 });
+    expect(opportunity.idx).toBe(7);
   });
 
   it('prospect-opportunity: create, list, patch, reorder, delete; deleting the prospect takes its rows', async () => {
@@ -111,14 +141,18 @@ describe('overplane client: failures are typed errors', () => {
     expect(sim.store.all()).toEqual([]);
   });
 
-  it('line-item rules: lead and prospect_id required, parent must exist, no re-parenting, reorder lists every row', async () => {
+  it('line-item rules: lead and prospect_id required, lead and parent must exist, no re-parenting, reorder lists every row', async () => {
     const parent = await client.create({ company: 'Acme' });
-    const row = await client.leads.create({ prospect_id: parent.id, lead: 'L1' });
+    const lead = (await client.leadRecords.create({ lead_name: 'Ann' })).id;
+    const row = await client.leads.create({ prospect_id: parent.id, lead });
     const cases: Array<[Promise<unknown>, string]> = [
       [client.leads.create({ prospect_id: parent.id } as never), 'lead'],
-      [client.leads.create({ lead: 'L2' } as never), 'prospect_id'],
-      [client.leads.create({ prospect_id: 'prospect_nope', lead: 'L2' }), 'prospect_id'],
-      [client.leads.create({ prospect_id: parent.id, lead: 'L2', idx: 4 } as never), 'idx'],
+      [client.leads.create({ lead } as never), 'prospect_id'],
+      [client.leads.create({ prospect_id: 'prospect_nope', lead }), 'prospect_id'],
+      [client.leads.create({ prospect_id: parent.id, lead: 'pro.1731301754.OZSMSU1S' }), 'lead'],
+      [client.leads.update(row.id, { lead: 'LEAD-2' }), 'lead'],
+      [client.leads.create({ prospect_id: parent.id, lead, idx: 1.5 } as never), 'idx'],
+      [client.leads.create({ prospect_id: parent.id, lead, idx: '2' } as never), 'idx'],
       [client.leads.update(row.id, { prospect_id: 'prospect_other' } as never), 'prospect_id'],
       [client.opportunities.create({ prospect_id: parent.id, amount: 'lots' } as never), 'amount'],
       [client.leads.reorder({ parent_id: parent.id, order: ['prospect-lead_unknown'] }), 'order'],

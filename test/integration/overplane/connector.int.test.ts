@@ -80,20 +80,29 @@ describe('overplane connector: full scan', () => {
 
   it('get answers the record with leads, or null', async () => {
     const [p] = sim.store.seed(1);
-    expect((await connector.get(p!.id))?.data).toMatchObject({ company: 'Company 0001', leads: [{ lead: 'LEAD-0001' }] });
+    expect((await connector.get(p!.id))?.data).toMatchObject({ company: 'Company 0001', leads: [{ lead: expect.stringMatching(/^lead_/), lead_name: 'Person 0001' }] });
     expect(await connector.get('prospect_missing')).toBeNull();
   });
 });
 
 describe('overplane connector: writes', () => {
-  const person = { company: 'Acme', industry: 'Tools', lead: { lead: 'LEAD-9', lead_name: 'Ann Lee', email: 'ann@acme.test', mobile_no: '+15550101' } };
+  const person = { company: 'Acme', industry: 'Tools', lead: { lead_name: 'Ann Lee', email: 'ann@acme.test', mobile_no: '+15550101', status: 'Open' } };
+  const rowsOf = (id: string) => sim.store.lines('prospect-lead', id);
 
-  it('create: a prospect plus its prospect-lead', async () => {
+  it('create: a prospect, a Lead record, and the prospect-lead row linking it', async () => {
     const result = await connector.create(person);
     expect(result.kind).toBe('done');
     const id = (result as { targetId: string }).targetId;
     expect(sim.store.get(id)).toMatchObject({ company: 'Acme', industry: 'Tools' });
-    expect(sim.store.lines('prospect-lead', id)).toMatchObject([{ idx: 1, lead: 'LEAD-9', lead_name: 'Ann Lee', email: 'ann@acme.test' }]);
+    const [row] = rowsOf(id);
+    expect(row).toMatchObject({ idx: 1, lead: expect.stringMatching(/^lead_/), lead_name: 'Ann Lee', email: 'ann@acme.test', status: 'Open' });
+    expect(sim.store.getLead(String(row!['lead']))).toMatchObject({ lead_name: 'Ann Lee', email_id: 'ann@acme.test', mobile_no: '+15550101', status: 'Open', company_name: 'Acme' });
+    expect(sim.store.leads()).toHaveLength(1);
+  });
+
+  it("another provider's id is never put in `lead`: the write schema refuses it before any call", async () => {
+    await expect(connector.create({ company: 'Acme', lead: { lead: 'pro.1731301754.OZSMSU1S', lead_name: 'Ann' } })).rejects.toThrow(/lead/);
+    expect(sim.calls.count()).toBe(0);
   });
 
   it('create: the prospect-lead failing after the prospect exists → PartialCreateError with the prospect id', async () => {
@@ -104,36 +113,54 @@ describe('overplane connector: writes', () => {
     expect(sim.store.get(targetId)).not.toBeNull();
     expect((error as PartialCreateError).retryable).toBe(true);
 
-    // The engine's retry is an update of the remembered id: the lead is created then, with no second prospect.
+    // The engine's retry is an update of the remembered id: the person is added then, with no second prospect.
     sim.faults.reset();
     await connector.update(targetId, person);
     expect(sim.store.all()).toHaveLength(1);
-    expect(sim.store.lines('prospect-lead', targetId)).toHaveLength(1);
+    expect(rowsOf(targetId)).toHaveLength(1);
   });
 
-  it('update: patches the prospect and the first prospect-lead, leaving unsent fields', async () => {
+  it('update: patches the prospect, the first row and its linked Lead, leaving unsent fields and other rows', async () => {
     const { targetId } = (await connector.create({ ...person, website: 'acme.test' })) as { targetId: string };
-    sim.store.createLine('prospect-lead', { prospect_id: targetId, lead: 'LEAD-SECOND' });
-    await connector.update(targetId, { company: 'Acme Inc', lead: { lead: 'LEAD-9', email: 'ann@acme.example' } });
+    const second = sim.store.createLead({ lead_name: 'Second' });
+    sim.store.createLine('prospect-lead', { prospect_id: targetId, lead: second.id });
+    await connector.update(targetId, { company: 'Acme Inc', lead: { email: 'ann@acme.example' } });
     expect(sim.store.get(targetId)).toMatchObject({ company: 'Acme Inc', industry: 'Tools', website: 'acme.test' });
-    const rows = sim.store.lines('prospect-lead', targetId);
+    const rows = rowsOf(targetId);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ lead: 'LEAD-9', lead_name: 'Ann Lee', email: 'ann@acme.example' });
-    expect(rows[1]).toMatchObject({ lead: 'LEAD-SECOND' });
+    expect(rows[0]).toMatchObject({ lead_name: 'Ann Lee', email: 'ann@acme.example' });
+    expect(sim.store.getLead(String(rows[0]!['lead']))).toMatchObject({ lead_name: 'Ann Lee', email_id: 'ann@acme.example', company_name: 'Acme Inc' });
+    expect(rows[1]).toMatchObject({ lead: second.id });
+    expect(sim.store.leads()).toHaveLength(2); // no new Lead
   });
 
-  it('update: creates the prospect-lead when the prospect has none', async () => {
-    const { targetId } = (await connector.create({ company: 'Solo' })) as { targetId: string };
-    expect(sim.store.lines('prospect-lead', targetId)).toEqual([]);
+  it("update: a row whose Lead was deleted in Overplane gets a new Lead and is re-linked", async () => {
+    const { targetId } = (await connector.create(person)) as { targetId: string };
+    const before = String(rowsOf(targetId)[0]!['lead']);
+    sim.store.deleteLead(before);
     await connector.update(targetId, person);
-    expect(sim.store.lines('prospect-lead', targetId)).toMatchObject([{ lead: 'LEAD-9' }]);
+    const after = String(rowsOf(targetId)[0]!['lead']);
+    expect(after).not.toBe(before);
+    expect(sim.store.getLead(after)).toMatchObject({ lead_name: 'Ann Lee' });
+  });
+
+  it('update: adds the person when the prospect has no row', async () => {
+    const { targetId } = (await connector.create({ company: 'Solo' })) as { targetId: string };
+    expect(rowsOf(targetId)).toEqual([]);
+    await connector.update(targetId, person);
+    expect(rowsOf(targetId)).toMatchObject([{ lead: expect.stringMatching(/^lead_/), lead_name: 'Ann Lee' }]);
+  });
+
+  it('a mapped idx is written to the row', async () => {
+    const { targetId } = (await connector.create({ company: 'Acme', lead: { lead_name: 'Ann', idx: 3 } })) as { targetId: string };
+    expect(rowsOf(targetId)).toMatchObject([{ idx: 3 }]);
   });
 
   it('delete removes the prospect and its rows', async () => {
     const { targetId } = (await connector.create(person)) as { targetId: string };
     await connector.delete(targetId);
     expect(sim.store.get(targetId)).toBeNull();
-    expect(sim.store.lines('prospect-lead', targetId)).toEqual([]);
+    expect(rowsOf(targetId)).toEqual([]);
   });
 
   it('a body the write schema refuses is never sent', async () => {
@@ -144,5 +171,6 @@ describe('overplane connector: writes', () => {
   it('updating a prospect that is gone → ProviderNotFoundError, nothing created', async () => {
     expect(await rejection(connector.update('prospect_missing', person))).toBeInstanceOf(ProviderNotFoundError);
     expect(sim.store.all()).toEqual([]);
+    expect(sim.store.leads()).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   OverplaneDeleted,
+  OverplaneLead,
+  OverplaneLeadCreate,
+  OverplaneLeadList,
   OverplaneProspect,
   OverplaneProspectCreate,
   OverplaneProspectLead,
@@ -16,7 +19,7 @@ import {
   overplaneRows,
 } from '../../../src/providers/overplane/index.ts';
 import { startOverplaneSimulator, type RunningOverplaneSimulator } from '../../../src/simulators/overplane/index.ts';
-import { SEED_CREATE_BODY, SEED_PATCH_BODY, SEED_PROSPECT, SEED_PROSPECT_LEAD, SEED_PROSPECT_OPPORTUNITY, lineItemBody } from '../../unit/overplane/seed-examples.ts';
+import { SEED_CREATE_BODY, SEED_LEAD, SEED_PATCH_BODY, SEED_PROSPECT, SEED_PROSPECT_LEAD, SEED_PROSPECT_OPPORTUNITY, lineItemBody, recordBody } from '../../unit/overplane/seed-examples.ts';
 
 let sim: RunningOverplaneSimulator;
 beforeAll(async () => {
@@ -62,19 +65,39 @@ describe('overplane contract: seed doc examples against the simulator', () => {
     expect(OverplaneDeleted.parse((await call('DELETE', `prospect/${prospect.id}`)).json)).toEqual({ id: prospect.id, deleted: true });
   });
 
-  it('line-item endpoints', async () => {
+  it('the lead resource: the documented Lead object as a body, answered with every documented field', async () => {
+    const body = OverplaneLeadCreate.parse(recordBody(SEED_LEAD));
+    const created = await call('POST', 'lead', body);
+    expect(created.status).toBe(200);
+    const lead = OverplaneLead.parse(created.json);
+    expect(lead.id).toMatch(/^lead_/);
+    expect(Object.keys(lead).sort()).toEqual(Object.keys(SEED_LEAD).sort());
+    expect(lead).toMatchObject(body);
+    // Documented defaults when left out.
+    expect(OverplaneLead.parse((await call('POST', 'lead', {})).json)).toMatchObject({ lead_owner: '__user', status: 'Lead', unsubscribed: false, blog_subscriber: false, disabled: false });
+    expect(OverplaneLead.parse((await call('PATCH', `lead/${lead.id}`, { status: 'Replied' })).json).status).toBe('Replied');
+    expect(OverplaneLeadList.parse((await call('GET', 'lead?limit=1')).json)).toMatchObject({ has_more: true, total: 2 });
+    expect(OverplaneDeleted.parse((await call('DELETE', `lead/${lead.id}`)).json)).toEqual({ id: lead.id, deleted: true });
+  });
+
+  it('line-item endpoints: the documented row objects (idx included) as bodies, `lead` linking a Lead', async () => {
     const parent = OverplaneProspect.parse((await call('POST', 'prospect', SEED_CREATE_BODY)).json);
-    const leadBody = OverplaneProspectLeadCreate.parse(lineItemBody(SEED_PROSPECT_LEAD, parent.id));
+    const person = OverplaneLead.parse((await call('POST', 'lead', { lead_name: SEED_PROSPECT_LEAD.lead_name })).json);
+    const leadBody = OverplaneProspectLeadCreate.parse({ ...lineItemBody(SEED_PROSPECT_LEAD, parent.id), lead: person.id });
     const lead = OverplaneProspectLead.parse((await call('POST', 'prospect-lead', leadBody)).json);
     expect(Object.keys(lead).sort()).toEqual(Object.keys(SEED_PROSPECT_LEAD).sort());
     expect(lead).toMatchObject({ ...leadBody, idx: 1 });
+    // The doc's own row, linking its own `lead_example`, names no Lead: refused (assumption 9).
+    expect(await call('POST', 'prospect-lead', lineItemBody(SEED_PROSPECT_LEAD, parent.id))).toMatchObject({ status: 400, json: { error: { param: 'lead' } } });
 
     const oppBody = OverplaneProspectOpportunityCreate.parse(lineItemBody(SEED_PROSPECT_OPPORTUNITY, parent.id));
     const opp = OverplaneProspectOpportunity.parse((await call('POST', 'prospect-opportunity', oppBody)).json);
     expect(Object.keys(opp).sort()).toEqual(Object.keys(SEED_PROSPECT_OPPORTUNITY).sort());
+    expect(opp.idx).toBe(1);
 
     expect(overplaneRows(OverplaneProspectLead).parse((await call('GET', `prospect-lead?parent_id=${parent.id}`)).json)).toHaveLength(1);
-    expect(OverplaneProspectLead.parse((await call('PATCH', `prospect-lead/${lead.id}`, { status: 'Converted' })).json).status).toBe('Converted');
+    expect(OverplaneProspectLead.parse((await call('PATCH', `prospect-lead/${lead.id}`, { status: 'Converted', idx: 4 })).json)).toMatchObject({ status: 'Converted', idx: 4 });
+    // Reorder: body assumed (undocumented).
     expect(overplaneRows(OverplaneProspectOpportunity).parse((await call('POST', 'prospect-opportunity/reorder', { parent_id: parent.id, order: [opp.id] })).json)).toHaveLength(1);
     expect(OverplaneDeleted.parse((await call('DELETE', `prospect-opportunity/${opp.id}`)).json).deleted).toBe(true);
   });

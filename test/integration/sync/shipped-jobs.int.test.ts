@@ -61,7 +61,10 @@ describe('every shipped job file syncs end to end (sandbox simulators, real Redi
     const first = trata.all()[0]!;
     const prospect = overplane.all().find((p) => p.company === first.name)!;
     expect(prospect).toBeDefined();
-    expect(overplane.lines('prospect-lead', prospect.id)).toEqual([expect.objectContaining({ lead: first.id, lead_name: first.name, email: first.email })]);
+    // `lead` links the Overplane Lead record the connector made for the person, never the Trata id.
+    const rows = overplane.lines('prospect-lead', prospect.id);
+    expect(rows).toEqual([expect.objectContaining({ lead: expect.stringMatching(/^lead_/), lead_name: first.name, email: first.email })]);
+    expect(overplane.getLead(String(rows[0]!['lead']))).toMatchObject({ lead_name: first.name, email_id: first.email });
   });
 
   it('propexo-to-trata: Propexo renters arrive in Trata, and what we wrote into Propexo is not sent back', async () => {

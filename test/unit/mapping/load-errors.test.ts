@@ -95,8 +95,8 @@ describe('load-time checks name the file, the line and the path', () => {
     expect(issuesOf('source: overplane\ntarget: trata\nfields:\n  name:\n    from: company\n')).toEqual([
       'mappings/x.yaml:3: fields: trata requires "status", which no field maps',
     ]);
-    expect(issuesOf('source: trata\ntarget: overplane\nfields:\n  company:\n    from: id\n  lead.email:\n    from: email\n')).toEqual([
-      'mappings/x.yaml:3: fields: overplane requires "lead.lead", which no field maps',
+    expect(issuesOf('source: trata\ntarget: overplane\nfields:\n  lead.email:\n    from: email\n')).toEqual([
+      'mappings/x.yaml:3: fields: overplane requires "company", which no field maps',
     ]);
   });
 

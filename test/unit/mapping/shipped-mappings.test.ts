@@ -43,7 +43,8 @@ describe('shipped mappings', () => {
         company: 'Ada King Lovelace',
         company_name: 'Ada King Lovelace',
         prospect_owner: 'usr.7',
-        lead: { lead: trataRecord.id, lead_name: 'Ada King Lovelace', email: 'ada@example.com', mobile_no: '+14155550123', status: 'Lead' },
+        // No `lead` link: the connector creates the Overplane Lead and links it; the Trata id is never put there.
+        lead: { lead_name: 'Ada King Lovelace', email: 'ada@example.com', mobile_no: '+14155550123', status: 'Lead' },
       },
     });
   });

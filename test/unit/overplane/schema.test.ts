@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   OverplaneDeleted,
+  OverplaneLead,
+  OverplaneLeadCreate,
   OverplaneProspect,
   OverplaneProspectCreate,
   OverplaneProspectLead,
@@ -15,7 +17,7 @@ import {
   overplane,
   overplaneRows,
 } from '../../../src/providers/overplane/index.ts';
-import { SEED_CREATE_BODY, SEED_DELETED, SEED_LIST, SEED_PATCH_BODY, SEED_PROSPECT, SEED_PROSPECT_LEAD, SEED_PROSPECT_OPPORTUNITY, lineItemBody } from './seed-examples.ts';
+import { SEED_CREATE_BODY, SEED_DELETED, SEED_LEAD, SEED_LIST, SEED_PATCH_BODY, SEED_PROSPECT, SEED_PROSPECT_LEAD, SEED_PROSPECT_OPPORTUNITY, lineItemBody, recordBody } from './seed-examples.ts';
 
 const issuePaths = (result: { success: boolean; error?: z.ZodError }) => result.error?.issues.map((i) => i.path.join('.')) ?? [];
 
@@ -26,12 +28,14 @@ describe('overplane schemas: the seed doc examples', () => {
     expect(OverplaneDeleted.parse(SEED_DELETED)).toEqual(SEED_DELETED);
     expect(OverplaneProspectLead.parse(SEED_PROSPECT_LEAD)).toEqual(SEED_PROSPECT_LEAD);
     expect(OverplaneProspectOpportunity.parse(SEED_PROSPECT_OPPORTUNITY)).toEqual(SEED_PROSPECT_OPPORTUNITY);
+    expect(OverplaneLead.parse(SEED_LEAD)).toEqual(SEED_LEAD);
   });
 
   it('accepts the documented request bodies', () => {
     expect(OverplaneProspectCreate.parse(SEED_CREATE_BODY)).toEqual(SEED_CREATE_BODY);
     expect(OverplaneProspectUpdate.parse(SEED_PATCH_BODY)).toEqual(SEED_PATCH_BODY);
     expect(OverplaneProspectLeadCreate.safeParse(lineItemBody(SEED_PROSPECT_LEAD, 'prospect_x')).success).toBe(true);
+    expect(OverplaneLeadCreate.parse(recordBody(SEED_LEAD))).toEqual(recordBody(SEED_LEAD));
   });
 
   it('tolerates unknown and null fields in answers, as a provider may add them', () => {
@@ -59,17 +63,23 @@ describe('overplane schemas: what we send is what the provider accepts', () => {
     expect(issuePaths(OverplaneProspectCreate.safeParse({ company: 'A', no_of_employees: 10 }))).toEqual(['no_of_employees']);
   });
 
-  it('requires prospect_id and lead on a prospect-lead, and a non-empty reorder', () => {
+  it('requires prospect_id and lead on a prospect-lead, takes a writable integer idx, and a non-empty reorder', () => {
     expect(issuePaths(OverplaneProspectLeadCreate.safeParse({}))).toEqual(expect.arrayContaining(['prospect_id', 'lead']));
-    expect(OverplaneProspectLeadCreate.safeParse({ prospect_id: 'p', lead: 'l', idx: 3 }).success).toBe(false);
+    expect(OverplaneProspectLeadCreate.safeParse({ prospect_id: 'p', lead: 'lead_1', idx: 3 }).success).toBe(true);
+    expect(issuePaths(OverplaneProspectLeadCreate.safeParse({ prospect_id: 'p', lead: 'lead_1', idx: 1.5 }))).toEqual(['idx']);
     expect(OverplaneReorder.safeParse({ parent_id: 'p', order: [] }).success).toBe(false);
   });
 
-  it('write body: the prospect plus an optional lead whose `lead` is required', () => {
-    expect(OverplaneWrite.safeParse({ company: 'A', lead: { lead: 'L1', lead_name: 'Ann' } }).success).toBe(true);
+  it('write body: the prospect plus an optional person; the `lead` link is the connector\'s, never a mapping\'s', () => {
+    expect(OverplaneWrite.safeParse({ company: 'A', lead: { lead_name: 'Ann', idx: 1 } }).success).toBe(true);
     expect(OverplaneWrite.safeParse({ company: 'A' }).success).toBe(true);
-    expect(issuePaths(OverplaneWrite.safeParse({ company: 'A', lead: { lead_name: 'Ann' } }))).toEqual(['lead.lead']);
-    expect(OverplaneWrite.safeParse({ company: 'A', lead: { lead: 'L', prospect_id: 'p' } }).success).toBe(false);
+    expect(issuePaths(OverplaneWrite.safeParse({ company: 'A', lead: { lead: 'pro.1.TRATA', lead_name: 'Ann' } }))).toEqual(['lead']);
+    expect(OverplaneWrite.safeParse({ company: 'A', lead: { prospect_id: 'p' } }).success).toBe(false);
+  });
+
+  it('the Lead resource: documented fields and types, none required', () => {
+    expect(OverplaneLeadCreate.safeParse({}).success).toBe(true);
+    expect(issuePaths(OverplaneLeadCreate.safeParse({ unsubscribed: 'no', annual_revenue: '1', email: 'x' }))).toEqual(expect.arrayContaining(['unsubscribed', 'annual_revenue', '']));
   });
 });
 
