@@ -11,6 +11,8 @@ export interface EmbeddedRedis {
   /** The password this server requires (made up per start unless given). */
   password: string;
   port: number;
+  /** The redis-server process id (tests pause it with SIGSTOP, or kill it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
     url: `redis://:${password}@127.0.0.1:${port}`,
     password,
     port,
+    pid: child.pid ?? 0,
     stop: async () => {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
