@@ -47,19 +47,24 @@ export function clearSecrets(): void {
   jsonPattern = null;
 }
 
-/** The secrets crm-bridge's environment configures. */
-export function secretsOfEnv(env: Pick<Env, 'API_TOKENS' | 'REDIS_URL' | 'CRM_BRIDGE_API_TOKEN' | 'TRATA_TOKEN' | 'OVERPLANE_TOKEN' | 'PROPEXO_TOKEN' | 'PROPEXO_WEBHOOK_SECRET' | 'POWERCHORD_TOKEN'>): string[] {
-  const values = [
-    ...env.API_TOKENS,
-    env.CRM_BRIDGE_API_TOKEN,
-    env.TRATA_TOKEN,
-    env.OVERPLANE_TOKEN,
-    env.PROPEXO_TOKEN,
-    env.PROPEXO_WEBHOOK_SECRET,
-    env.POWERCHORD_TOKEN,
-    env.REDIS_URL === undefined ? undefined : redisPassword(env.REDIS_URL),
-  ];
-  return values.filter((v): v is string => typeof v === 'string');
+/** Variables whose value is a credential, by name: every `*_TOKEN(S)`, `*_SECRET` and `*_PASSWORD`. */
+const SECRET_VARIABLE = /(^|_)(TOKENS?|SECRET|PASSWORD)$/;
+
+/**
+ * The secrets crm-bridge's environment configures: each credential variable (API tokens, provider tokens,
+ * passwords and client secrets, the webhook secret; a variable added later is covered by its name) and the
+ * password inside REDIS_URL.
+ */
+export function secretsOfEnv(env: Env): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!SECRET_VARIABLE.test(name)) continue;
+    if (typeof value === 'string') values.push(value);
+    else if (Array.isArray(value)) values.push(...value.filter((v): v is string => typeof v === 'string'));
+  }
+  const redis = env.REDIS_URL === undefined ? null : redisPassword(env.REDIS_URL);
+  if (redis !== null) values.push(redis);
+  return values;
 }
 
 /** The password in a `redis://user:password@host` URL, decoded; null when it has none. */

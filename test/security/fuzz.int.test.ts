@@ -95,7 +95,7 @@ describe('fuzzing every JSON input', () => {
       fc.asyncProperty(fc.constantFrom('job', 'runs', 'errors'), text, paging, fc.boolean(), async (route, id, query, raw) => {
         const segment = raw ? id.replace(/[/?#]/g, '') : encodeURIComponent(id);
         const path = route === 'job' ? `/v1/jobs/${segment}` : `/v1/syncs/${segment}/${route}`;
-        const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+        const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
         await send({ method: 'GET', url: `${path}?${search}`, headers: auth() }, `${path}?${search}`);
       }),
       { numRuns: 2_000, seed },
