@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ProviderRateLimitedError } from '../errors.ts';
 import { ProviderHttp, type ErrorDescription, type HttpMethod, type RequestOptions } from '../http.ts';
 import type { CallOptions, ConnectionConfig, RateLimitState } from '../types.ts';
-import { PROPEXO_WINDOW_MS, PropexoRateLimitTracker } from './rate-limit.ts';
+import { PROPEXO_WINDOW_MS, PropexoRateLimitTracker, SizedRequestGate } from './rate-limit.ts';
 import {
   PROPEXO_DEFAULT_LIMIT,
   PROPEXO_MAX_LIMIT,
@@ -20,13 +20,23 @@ import {
 export const PROPEXO_DEFAULT_BASE_URL = 'https://api.propexo.com';
 export const PROPEXO_SANDBOX_BASE_URL = 'https://api.sandbox.propexo.com';
 
-/** Reads `{error: {code, message, details: {issues | fieldErrors}}}` into words and field paths. */
+/**
+ * Reads `{error: {code, message, details}}` into words and field paths. The zod issues sit under
+ * `details.details.issues` in the documented example (`details.issues` and `details.fieldErrors` are read too); an
+ * `unrecognized_keys` issue names its `keys`, each one a field.
+ */
 export function describePropexoError(body: unknown): ErrorDescription | null {
   const parsed = PropexoErrorBody.safeParse(body);
   if (!parsed.success) return null;
   const { message, details } = parsed.data.error;
-  const fromIssues = (details?.issues ?? []).map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
-  const fromFlat = Object.entries(details?.fieldErrors ?? {}).map(([field, messages]) => ({
+  const raw = [...(details?.details?.issues ?? []), ...(details?.issues ?? [])];
+  const fromIssues = raw.flatMap((issue) =>
+    issue.keys && issue.keys.length > 0
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: issue.message }))
+      : [{ field: issue.path.join('.'), message: issue.message }],
+  );
+  const flat = details?.details?.fieldErrors ?? details?.fieldErrors ?? {};
+  const fromFlat = Object.entries(flat).map(([field, messages]) => ({
     field,
     message: Array.isArray(messages) ? messages.join(', ') : String(messages),
   }));
@@ -35,15 +45,24 @@ export function describePropexoError(body: unknown): ErrorDescription | null {
   return { message: `${message}: ${issues.map((i) => `${i.field || '(body)'}: ${i.message}`).join('; ')}`, fields: issues.map((i) => i.field) };
 }
 
+/** The list order of an incremental pull: oldest change first, ties by id (several keys: docs, "Sorting Results"). */
+export const PROPEXO_INCREMENTAL_ORDER = 'updated_at:asc,id:asc';
+
 export interface PropexoListParams {
   offset?: number;
   /** Clamped to 1..250. @default 100 */
   limit?: number;
-  /** @default 'updated_at:desc' */
-  orderBy?: 'updated_at:desc' | 'updated_at:asc';
+  /** Propexo's `order-by`. @default PROPEXO_INCREMENTAL_ORDER */
+  orderBy?: string;
+  /** `updated_at_gte`: records updated at or after this instant (inclusive, documented). */
+  updatedAtGte?: string | null;
+  /** `updated_at_lte`: records updated at or before this instant (inclusive, documented). */
+  updatedAtLte?: string | null;
 }
 
 export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> {
+  /** The budget `gate` was configured with (requests per window); with it the gate is sized from `x-ratelimit-limit`. */
+  configuredLimit?: number;
   /** The rate-limit window, to estimate how long a 429 lasts. @default 60000 */
   rateLimitWindowMs?: number;
 }
@@ -64,7 +83,7 @@ export class PropexoClient {
       baseUrl: options.baseUrl,
       token: options.token,
       timeoutMs: options.timeoutMs,
-      gate: options.gate,
+      gate: options.gate && options.configuredLimit ? new SizedRequestGate(options.gate, options.configuredLimit, () => rateLimit.state()?.limit ?? null) : options.gate,
       describeError: describePropexoError,
       onResponseHeaders: (headers) => rateLimit.observe(headers),
       // null: a 429 without Retry-After keeps retryAfterMs null, and #call fills in the estimated reset.
@@ -79,7 +98,13 @@ export class PropexoClient {
 
   async list(params: PropexoListParams = {}, options: CallOptions = {}): Promise<PropexoProspectList> {
     const limit = Math.min(Math.max(Math.trunc(params.limit ?? PROPEXO_DEFAULT_LIMIT), 1), PROPEXO_MAX_LIMIT);
-    const searchParams = { offset: params.offset ?? 0, limit, 'order-by': params.orderBy ?? 'updated_at:desc' };
+    const searchParams = {
+      offset: params.offset ?? 0,
+      limit,
+      'order-by': params.orderBy ?? PROPEXO_INCREMENTAL_ORDER,
+      ...(params.updatedAtGte ? { updated_at_gte: params.updatedAtGte } : {}),
+      ...(params.updatedAtLte ? { updated_at_lte: params.updatedAtLte } : {}),
+    };
     return this.#call('GET', 'crm/v1/prospects', { searchParams, schema: PropexoProspectList, signal: options.signal });
   }
 
@@ -102,8 +127,9 @@ export class PropexoClient {
     return this.#call('GET', `v1/admin/write-status/${encodeURIComponent(rootJobId)}`, { schema: PropexoWriteStatusAnswer, signal: options.signal });
   }
 
+  /** Re-runs a FAILURE write; the documented body is an empty object. Not resent by a transport retry (it queues a job). */
   async retryWrite(rootJobId: string, options: CallOptions = {}): Promise<PropexoRetryWriteAnswer> {
-    return this.#call('POST', `v1/admin/retry-write/${encodeURIComponent(rootJobId)}`, { schema: PropexoRetryWriteAnswer, signal: options.signal });
+    return this.#call('POST', `v1/admin/retry-write/${encodeURIComponent(rootJobId)}`, { json: {}, schema: PropexoRetryWriteAnswer, signal: options.signal, retryOnTransportError: false });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderHttpError, ProviderNotFoundError } from '../errors.ts';
+import { ProviderHttpError, ProviderNotFoundError, ProviderValidationError } from '../errors.ts';
 import type {
   Capabilities,
   CallOptions,
@@ -15,12 +15,14 @@ import type {
   WriteStatus,
 } from '../types.ts';
 import { PropexoClient } from './client.ts';
-import { advance, readCursor, resume, toIso } from './cursor.ts';
+import { afterPage, pageOffset, readCursor, resume, storeCursor, toIso } from './cursor.ts';
+import { FailedWrites } from './failed-writes.ts';
 import { PROPEXO_DEFAULT_LIMIT, PROPEXO_MAX_LIMIT, PropexoProspect, PropexoWriteBody } from './schema.ts';
 import { toCreateBody, toUpdateBody } from './write-body.ts';
 
-export { PropexoClient, PROPEXO_DEFAULT_BASE_URL, PROPEXO_SANDBOX_BASE_URL, describePropexoError } from './client.ts';
-export { PropexoRateLimitTracker, PROPEXO_WINDOW_MS } from './rate-limit.ts';
+export { PropexoClient, PROPEXO_DEFAULT_BASE_URL, PROPEXO_INCREMENTAL_ORDER, PROPEXO_SANDBOX_BASE_URL, describePropexoError } from './client.ts';
+export { PropexoRateLimitTracker, PROPEXO_WINDOW_MS, SizedRequestGate } from './rate-limit.ts';
+export * from './webhooks.ts';
 export { toCreateBody, toUpdateBody } from './write-body.ts';
 export * from './schema.ts';
 
@@ -40,8 +42,10 @@ const capabilities: Capabilities = {
 };
 
 /**
- * A Propexo connection's settings (`ConnectionConfig.options`). `integrationId` completes creates, `leaseId`
- * updates whose mapping does not carry one; `rateLimitWindowMs` tunes the 429 wait (tests use short windows).
+ * A Propexo connection's settings (`ConnectionConfig.options`). `integrationId` completes creates. `leaseId` is a
+ * last-resort fallback for updates whose mapping sets no `lease_id`: the lease belongs to each prospect, so a
+ * mapping should set it per record, and without either an update is a record-level error naming `lease_id`.
+ * `rateLimitWindowMs` tunes the 429 wait (tests use short windows).
  */
 // An empty setting (an unset env var rendered as '') counts as absent.
 const setting = z.string().optional().transform((value) => value || undefined);
@@ -64,6 +68,8 @@ export class PropexoConnector implements Connector {
   readonly client: PropexoClient;
   readonly #options: PropexoOptions;
 
+  readonly #writes = new FailedWrites();
+
   constructor(connection: ConnectionConfig) {
     this.connection = connection.name;
     this.#options = PropexoOptions.parse(connection.options);
@@ -72,17 +78,22 @@ export class PropexoConnector implements Connector {
       token: connection.token,
       timeoutMs: connection.timeoutMs,
       gate: connection.gate,
+      ...(connection.rateLimit ? { configuredLimit: connection.rateLimit.limit } : {}),
       ...(this.#options.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: this.#options.rateLimitWindowMs }),
     });
   }
 
-  /** Newest first down to the cursor's stop point: see `cursor.ts` for why this never misses a mid-scan write. */
+  /**
+   * Oldest change first from the cursor's mark (`updated_at_gte`, inclusive): see `cursor.ts`. A null cursor (the
+   * first run, `--full`) reads everything.
+   */
   async listPage(cursor: Cursor, options: ListOptions = {}): Promise<ListPage> {
     const position = readCursor(cursor);
     const limit = Math.min(Math.max(options.pageSize ?? PROPEXO_DEFAULT_LIMIT, 1), PROPEXO_MAX_LIMIT);
-    const page = await this.client.list({ offset: position.offset, limit, orderBy: 'updated_at:desc' }, { signal: options.signal });
-    const { kept, next, done } = advance(position, page.records, page.meta.hasMore, (r) => r.updated_at);
-    return { records: kept.map(toSourceRecord), next, done };
+    const page = await this.client.list({ offset: pageOffset(position, limit), limit, updatedAtGte: position.after }, { signal: options.signal });
+    const { kept, next } = afterPage(position, page.records.map(toSourceRecord), limit, (r) => ({ id: r.id, updatedAt: r.updatedAt }));
+    const hasMore = page.meta.hasMore ?? page.records.length >= limit;
+    return { records: kept, next: storeCursor(next), done: !hasMore || page.records.length === 0 };
   }
 
   resumeCursor(lastCursor: Cursor, lookbackMs: number): Cursor {
@@ -100,17 +111,25 @@ export class PropexoConnector implements Connector {
 
   /** Queues the create. The prospect id is known only once write-status says SUCCESS (`created_record_id`). */
   async create(body: Record<string, unknown>, options: CallOptions = {}): Promise<WriteResult> {
-    const answer = await this.client.create(toCreateBody(body, this.#options), options);
-    return { kind: 'pending', jobId: answer.jobId, targetId: null };
+    const payload = toCreateBody(body, this.#options);
+    const write = `create|${JSON.stringify(payload)}`;
+    const jobId = (await this.#retryFailed(write, options)) ?? (await this.client.create(payload, options)).jobId;
+    this.#writes.sent(jobId, write);
+    return { kind: 'pending', jobId, targetId: null };
   }
 
+  /** Queues the update of a known prospect; `lease_id` comes from the mapping (per record), see write-body.ts. */
   async update(id: string, body: Record<string, unknown>, options: CallOptions = {}): Promise<WriteResult> {
-    const answer = await this.client.update(id, toUpdateBody(body, this.#options), options);
-    return { kind: 'pending', jobId: answer.jobId, targetId: id };
+    const payload = toUpdateBody(body, this.#options);
+    const write = `update|${id}|${JSON.stringify(payload)}`;
+    const jobId = (await this.#retryFailed(write, options)) ?? (await this.client.update(id, payload, options)).jobId;
+    this.#writes.sent(jobId, write);
+    return { kind: 'pending', jobId, targetId: id };
   }
 
   async writeStatus(jobId: string, options: CallOptions = {}): Promise<WriteStatus> {
     const answer = await this.client.writeStatus(jobId, options);
+    if (answer.write_status === 'FAILURE') this.#writes.failed(jobId);
     return { status: answer.write_status, errors: answer.errors, createdRecordId: answer.created_record_id };
   }
 
@@ -128,6 +147,22 @@ export class PropexoConnector implements Connector {
     return { jobId: answer.job_id };
   }
 
+  /**
+   * The same write failed before (see failed-writes.ts): re-run that job through retry-write. Null when there is
+   * none, or Propexo refuses (a 400, `success: false`): the caller then sends a new write.
+   */
+  async #retryFailed(write: string, options: CallOptions): Promise<string | null> {
+    const failedJob = this.#writes.take(write);
+    if (failedJob === undefined) return null;
+    try {
+      return (await this.retryWrite(failedJob, options)).jobId;
+    } catch (error) {
+      if (error instanceof ProviderValidationError || error instanceof ProviderHttpError) return null;
+      this.#writes.restore(write, failedJob);
+      throw error;
+    }
+  }
+
   rateLimitState(): RateLimitState | null {
     return this.client.rateLimitState();
   }
@@ -143,4 +178,5 @@ export const propexo: ProviderDefinition<typeof PropexoWriteBody> = {
   recordSchema: PropexoProspect,
   writeSchema: PropexoWriteBody,
   connect: (connection) => new PropexoConnector(connection),
+  settingHints: { auth: 'PROPEXO_TOKEN', target: 'PROPEXO_INTEGRATION_ID', unreachable: 'PROPEXO_BASE_URL' },
 };

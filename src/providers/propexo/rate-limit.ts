@@ -1,7 +1,7 @@
 import type { ResponseHeaders } from '../http.ts';
-import type { RateLimitState } from '../types.ts';
+import type { RateLimitState, RequestGate } from '../types.ts';
 
-/** Propexo's documented budget window: 150 requests per minute. */
+/** Propexo's documented budget window: 150 requests per minute ("Rate Limiting"). */
 export const PROPEXO_WINDOW_MS = 60_000;
 
 function headerNumber(value: string | string[] | undefined): number | null {
@@ -48,5 +48,44 @@ export class PropexoRateLimitTracker {
     if (this.#windowSeenAt === null) return this.windowMs;
     const left = this.#windowSeenAt + this.windowMs - this.#now();
     return left > 0 ? Math.min(left, this.windowMs) : this.windowMs;
+  }
+}
+
+/**
+ * Sizes the connection's shared request budget from `x-ratelimit-limit`. The docs give 150 a minute as the usual
+ * contract, but say the limit "might be higher or lower" and report it on every answer. The shared gate (Redis,
+ * every process) counts in units of the configured budget (`PROPEXO_RATE_LIMIT`); once a limit is observed, each
+ * call costs `configured / observed` units, so the same shared gate lets exactly the observed number of calls
+ * through per window, across all processes, which all read the same header. Before the first answer a call costs
+ * one unit (the configured budget holds).
+ */
+export class SizedRequestGate implements RequestGate {
+  readonly #inner: RequestGate;
+  readonly #configured: number;
+  readonly #observed: () => number | null;
+  /** Units taken from the shared gate and not yet spent (a call may cost a fraction of one). */
+  #credit = 0;
+
+  constructor(inner: RequestGate, configuredLimit: number, observedLimit: () => number | null) {
+    this.#inner = inner;
+    this.#configured = configuredLimit;
+    this.#observed = observedLimit;
+  }
+
+  /** What one call costs now, in the shared gate's units. */
+  cost(): number {
+    const observed = this.#observed();
+    return observed !== null && observed > 0 ? this.#configured / observed : 1;
+  }
+
+  async acquire(): Promise<number> {
+    const cost = this.cost();
+    while (this.#credit < cost - 1e-9) {
+      const wait = await this.#inner.acquire();
+      if (wait > 0) return wait;
+      this.#credit += 1;
+    }
+    this.#credit -= cost;
+    return 0;
   }
 }

@@ -1,19 +1,21 @@
 /**
- * Propexo CRM prospects (seed 003 and /work/shared/providers.md).
+ * Propexo CRM prospects. Documented (seed 003; docs.propexo.com API reference "Create Prospect", "Get all
+ * Prospects", "Get a Prospect by ID", "Check the status of a write operation", "Retry a write operation"; the
+ * OpenAPI in propexo/documentation): the write bodies and their limits, the list's `offset`/`limit` (≤ 250),
+ * `order-by`, `updated_at_gte`/`_lte` filters and `{meta, results}` answer, write-status's three fields,
+ * retry-write's `{success, job_id}`, and the error body with zod issues under `error.details.details.issues`.
  *
  * ASSUMED (no public source states these; the simulator follows them, change them here first):
  * - `preferred_contact_method` values are `EMAIL`, `PHONE`, `TEXT` (the docs list none).
- * - List/get exist as `GET /crm/v1/prospects` and `GET /crm/v1/prospects/{id}`. A list answers
- *   `{meta, results: [...]}` (the key Propexo's other lists use; `data` is accepted too) and a get answers
- *   `{result: {...}}` (`data` accepted too). `meta.orderBy` may be a string or Propexo's `[{field, direction}]`.
+ * - A get answers `{result: {...}}` (`data` accepted too); a list's records are under `results` (`data` accepted).
  * - A prospect record carries `id`, the write fields, `integration_id`, `community_id`, `lease_id`, `created_at`
  *   and `updated_at` (ISO 8601); any of the write fields may be null or absent.
  * - The `data` of a write answer echoes the accepted body; nothing in it is relied on.
- * - Error `details` is `{issues: [{path, message, code}]}` (zod issues); zod's flattened `{fieldErrors}` is read too.
- * - A PUT to an unknown prospect answers 404 at once (not a later FAILURE); write-status/retry-write of an unknown
- *   job answer 404; retry-write of a write that is not a FAILURE answers `{success: false, job_id: <same id>}`.
+ * - A PUT to an unknown prospect answers 404 at once (not a later FAILURE). write-status / retry-write of an unknown
+ *   job answer 400 (the OpenAPI documents 200 and 400 only); retry-write of a write that is not a FAILURE answers
+ *   400 or `{success: false}` ("Only failed write operations can be retried"): both are read as a refusal.
  * - `number_of_occupants` has no documented bound: any integer is sent through.
- * - Rate limit: a fixed window (150 per 60 s); a 429 lasts until the window resets and carries no Retry-After.
+ * - Rate limit: a fixed window; a 429 lasts until the window resets and carries no Retry-After.
  */
 import { z } from 'zod';
 
@@ -134,13 +136,15 @@ export const PropexoProspect = z.looseObject({
 });
 export type PropexoProspect = z.infer<typeof PropexoProspect>;
 
-const OrderByMeta = z.union([z.string(), z.array(z.looseObject({ field: z.string(), direction: z.string() }))]);
+// The API reference's own example is `"orderBy": [{}]`: nothing in an entry is required.
+const OrderByMeta = z.union([z.string(), z.array(z.looseObject({ field: z.string().optional(), direction: z.string().optional() }))]);
 
 export const PropexoListMeta = z.looseObject({
   offset: z.number().int(),
   limit: z.number().int(),
   orderBy: OrderByMeta.nullish(),
-  hasMore: z.boolean(),
+  // The OpenAPI types it `boolean | null`: a null is read from the page size instead.
+  hasMore: z.boolean().nullish(),
   total: z.number().int().nullish(),
 });
 
@@ -185,40 +189,39 @@ export type PropexoWriteStatusAnswer = z.infer<typeof PropexoWriteStatusAnswer>;
 export const PropexoRetryWriteAnswer = z.looseObject({ success: z.boolean(), job_id: z.string().nullish() });
 export type PropexoRetryWriteAnswer = z.infer<typeof PropexoRetryWriteAnswer>;
 
-export const PropexoIssueSchema = z.looseObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+/** A zod issue as Propexo sends them; `unrecognized_keys` names its `keys` at the object's path. */
+export const PropexoIssueSchema = z.looseObject({
+  path: z.array(z.union([z.string(), z.number()])).default([]),
+  message: z.string(),
+  code: z.string().optional(),
+  keys: z.array(z.string()).optional(),
+});
+export type PropexoIssueEntry = z.infer<typeof PropexoIssueSchema>;
 
-/** `{"error": {"code", "message", "details"}}`. */
+const IssueHolder = z.looseObject({
+  issues: z.array(PropexoIssueSchema).optional(),
+  fieldErrors: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * `{"error": {"code", "message", "details"}}` (OpenAPI `errorResponse`). The documented example nests the zod error
+ * one level down: `details: {details: {issues: [...], name: "ZodError"}}`; `details.issues` and zod's flattened
+ * `details.fieldErrors` are read too, in case an endpoint answers flatter.
+ */
 export const PropexoErrorBody = z.object({
   error: z.looseObject({
     code: z.string(),
     message: z.string(),
-    details: z
-      .looseObject({
-        issues: z.array(PropexoIssueSchema).optional(),
-        fieldErrors: z.record(z.string(), z.unknown()).optional(),
-      })
-      .nullish(),
+    details: IssueHolder.extend({ details: IssueHolder.nullish() }).nullish(),
   }),
 });
 export type PropexoErrorBody = z.infer<typeof PropexoErrorBody>;
 
-export const PROPEXO_ORDER_BY = ['updated_at:desc', 'updated_at:asc', 'created_at:desc', 'created_at:asc'] as const;
 export const PROPEXO_MAX_LIMIT = 250;
 export const PROPEXO_DEFAULT_LIMIT = 100;
 
 /**
- * Query of `GET /crm/v1/prospects` (offset/limit paging). The simulator parses with it, coercing strings; other
- * documented filters (integration_id, ...) pass unread rather than being rejected.
- */
-export const PropexoListQuery = z.object({
-  offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(PROPEXO_MAX_LIMIT).optional(),
-  'order-by': z.enum(PROPEXO_ORDER_BY).optional(),
-});
-export type PropexoListQuery = z.infer<typeof PropexoListQuery>;
-
-/**
- * zod issues as Propexo's error `details.issues`: one entry per field, so an unknown key names itself rather than
+ * Our own local checks' zod issues, one entry per field, so an unknown key names itself rather than
  * the body (zod reports all unknown keys in one issue at the root).
  */
 export interface PropexoIssue {

@@ -27,7 +27,8 @@ export function toCreateBody(body: Record<string, unknown>, defaults: PropexoWri
 }
 
 /**
- * Turns a mapping's write body into an update body: `lease_id` from the body or the connection, and the
+ * Turns a mapping's write body into an update body: `lease_id` from the body (the prospect's own lease, set per
+ * record by the mapping) or, as a last resort, the connection's fallback; and the
  * create-only fields (`integration_id`, `community_id`, `middle_name`, `attribution_id`, `first_contact_type`)
  * dropped, because the update endpoint rejects unknown fields.
  */
@@ -35,7 +36,7 @@ export function toUpdateBody(body: Record<string, unknown>, defaults: PropexoWri
   const write: Record<string, unknown> = { ...check(PropexoWriteBody, body, UPDATE_OPERATION) };
   for (const key of CREATE_ONLY_KEYS) delete write[key];
   const leaseId = (write['lease_id'] as string | undefined) ?? defaults.leaseId;
-  if (!leaseId) throw missing('lease_id', UPDATE_OPERATION, 'set it in the mapping or as the connection option leaseId');
+  if (!leaseId) throw missing('lease_id', UPDATE_OPERATION, "the prospect's lease: map it per record (`lease_id` in the mapping)");
   return check(PropexoUpdateBody, { ...write, lease_id: leaseId }, UPDATE_OPERATION);
 }
 

@@ -3,7 +3,9 @@ import { FixedWindowLimiter, type RateLimitConfig } from './rate-limit.ts';
 import { propexoErrorBody, registerPropexoRoutes, type PropexoRouteState } from './routes.ts';
 import { PropexoStore, type StoreOptions } from './store.ts';
 
-export { PropexoStore, type StoredJob, type WriteOutcome, type WriteRequest } from './store.ts';
+import { prospectNewWebhook, prospectUpdateWebhook, sendPropexoWebhook, writeFailureWebhook } from './webhooks.ts';
+
+export { PropexoStore, type SimProspect, type StoredJob, type WriteOutcome, type WriteRequest } from './store.ts';
 export { FixedWindowLimiter, DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit.ts';
 export { propexoErrorBody } from './routes.ts';
 export * from './webhooks.ts';
@@ -23,6 +25,11 @@ export interface PropexoSimulatorOptions extends Pick<StoreOptions, 'decideWrite
   rateLimit?: Partial<RateLimitConfig>;
   /** Answer writes in the older `{meta: {job_id}, result}` shape. @default 'current' */
   writeAnswerShape?: PropexoRouteState['writeAnswerShape'];
+  /**
+   * Deliver signed webhooks here when a write resolves: DATA_NEW after a create, DATA_UPDATE after an update,
+   * WRITE_OPERATION_FAILURE after a failure. Off by default.
+   */
+  webhooks?: { url: string; secret: string; integrationId?: string };
 }
 
 export interface PropexoSimulator extends RunningSimulator {
@@ -39,6 +46,7 @@ function spec(options: PropexoSimulatorOptions): { spec: SimulatorSpec; state: P
     failureRate: options.failureRate ?? 0,
     ...(options.decideWrite ? { decideWrite: options.decideWrite } : {}),
   });
+  if (options.webhooks) sendWebhooksFrom(store, options.webhooks);
   const state: PropexoRouteState = {
     store,
     limiter: new FixedWindowLimiter(options.rateLimit ?? {}),
@@ -67,4 +75,20 @@ export async function startPropexoSimulator(options: PropexoSimulatorOptions = {
   const built = spec(options);
   const running = await startSimulator(built.spec, options.port ?? 0);
   return { ...running, store: built.state.store, limiter: built.state.limiter, state: built.state };
+}
+
+/** Wires the store's write outcomes to deliveries; a failed delivery is dropped (Propexo would redeliver later). */
+function sendWebhooksFrom(store: PropexoStore, target: NonNullable<PropexoSimulatorOptions['webhooks']>): void {
+  const options = { ...(target.integrationId ? { integrationId: target.integrationId } : {}) };
+  store.onResolved = (job, before, after) => {
+    const delivery =
+      job.status === 'FAILURE'
+        ? writeFailureWebhook(target.secret, job.id, job.errors, 'FAILURE', options)
+        : before === null && after !== null
+          ? prospectNewWebhook(target.secret, after, { ...options, jobId: job.id })
+          : before !== null && after !== null
+            ? prospectUpdateWebhook(target.secret, before, after, { ...options, jobId: job.id })
+            : null;
+    if (delivery) void sendPropexoWebhook(target.url, delivery).catch(() => undefined);
+  };
 }

@@ -1,17 +1,65 @@
-import type { PropexoCreateBody, PropexoProspect, PropexoUpdateBody } from '../../providers/propexo/schema.ts';
 import { seededRandom } from '../faults.ts';
+import type { CreateBody, UpdateBody } from './validate.ts';
 
 export type WriteKind = 'create' | 'update';
 export type JobStatus = 'PENDING' | 'SUCCESS' | 'PARTIAL_SUCCESS' | 'FAILURE';
 
-/** How a queued write ends. A FAILURE without errors gets a generic message. */
-export type WriteOutcome = 'SUCCESS' | 'FAILURE' | { status: 'SUCCESS' } | { status: 'FAILURE'; errors: string[] };
+/**
+ * A prospect as the simulator keeps it: `id`, the written fields, `integration_id`, `community_id`, `lease_id`,
+ * `created_at` and `updated_at` (ISO 8601). *Assumed*: the docs show no CRM prospect record.
+ */
+export interface SimProspect {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  integration_id?: string | null | undefined;
+  community_id?: string | null | undefined;
+  lease_id?: string | null | undefined;
+  middle_name?: string | null | undefined;
+  attribution_id?: string | null | undefined;
+  first_contact_type?: string | null | undefined;
+  email_1?: string | null | undefined;
+  phone_1?: string | null | undefined;
+  phone_2?: string | null | undefined;
+  first_name?: string | null | undefined;
+  last_name?: string | null | undefined;
+  move_in_date?: string | null | undefined;
+  rent_minimum_in_cents?: number | null | undefined;
+  rent_maximum_in_cents?: number | null | undefined;
+  notes?: string | null | undefined;
+  pets?: string[] | null | undefined;
+  agent_id?: string | null | undefined;
+  number_of_occupants?: number | null | undefined;
+  lease_term_in_months?: number | null | undefined;
+  desired_num_bedrooms?: number[] | null | undefined;
+  address_1?: string | null | undefined;
+  address_2?: string | null | undefined;
+  city?: string | null | undefined;
+  state?: string | null | undefined;
+  zip?: string | null | undefined;
+  country?: string | null | undefined;
+  preferred_contact_method?: string | null | undefined;
+  subscribe?: boolean | null | undefined;
+  prospect_source?: string | null | undefined;
+  last_seen?: string | null | undefined;
+}
+
+/**
+ * How a queued write ends. A FAILURE without errors gets a generic message. `createdRecordId` on an update
+ * reproduces the OpenAPI's warning that write-status's `created_record_id` "could be related to a different model
+ * than expected" (a job that spawned another job).
+ */
+export type WriteOutcome =
+  | 'SUCCESS'
+  | 'FAILURE'
+  | { status: 'SUCCESS'; createdRecordId?: string }
+  | { status: 'FAILURE'; errors: string[] };
 
 export interface WriteRequest {
   kind: WriteKind;
   /** The prospect an update targets; null for a create. */
   prospectId: string | null;
-  body: PropexoCreateBody | PropexoUpdateBody;
+  body: CreateBody | UpdateBody;
 }
 
 export interface StoredJob extends WriteRequest {
@@ -42,11 +90,20 @@ export class PropexoStore {
   failureRate: number;
   readonly #decide: StoreOptions['decideWrite'];
   readonly #random: () => number;
-  readonly #records = new Map<string, PropexoProspect>();
+  readonly #records = new Map<string, SimProspect>();
   readonly #jobs = new Map<string, StoredJob>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #forced: WriteOutcome[] = [];
+  /** Called when a write job leaves PENDING (the webhook sender listens here): the record before and after. */
+  onResolved: ((job: StoredJob, before: SimProspect | null, after: SimProspect | null) => void) | undefined;
+  /** Resolutions of writes held at PENDING, run by `releaseHeld()`. */
+  readonly #held: Array<() => void> = [];
   #lastStamp = 0;
+  /**
+   * While true, new writes stay PENDING until `releaseHeld()`: a write-status that does not move for as long as
+   * Propexo's backlog lasts. Writes already queued resolve as usual.
+   */
+  holdWrites = false;
 
   constructor(options: StoreOptions = {}) {
     this.writeDelayMs = options.writeDelayMs ?? 100;
@@ -69,20 +126,20 @@ export class PropexoStore {
   }
 
   /** Adds prospects as they are, filling `id`, `created_at` and `updated_at` when absent. */
-  seed(records: ReadonlyArray<Partial<PropexoProspect>>): PropexoProspect[] {
+  seed(records: ReadonlyArray<Partial<SimProspect>>): SimProspect[] {
     return records.map((partial) => {
       const at = this.stamp();
-      const record: PropexoProspect = { ...partial, id: partial.id ?? this.newId(), created_at: partial.created_at ?? at, updated_at: partial.updated_at ?? at };
+      const record: SimProspect = { ...partial, id: partial.id ?? this.newId(), created_at: partial.created_at ?? at, updated_at: partial.updated_at ?? at };
       this.#records.set(record.id, record);
       return record;
     });
   }
 
-  all(): PropexoProspect[] {
+  all(): SimProspect[] {
     return [...this.#records.values()];
   }
 
-  get(id: string): PropexoProspect | undefined {
+  get(id: string): SimProspect | undefined {
     return this.#records.get(id);
   }
 
@@ -92,6 +149,7 @@ export class PropexoStore {
     this.#records.clear();
     this.#jobs.clear();
     this.#forced.length = 0;
+    this.#held.length = 0;
   }
 
   /** The next write (or the next `times` writes) end this way, whatever the failure rate says. */
@@ -112,13 +170,24 @@ export class PropexoStore {
     const outcome = this.#forced.shift() ?? this.#decide?.(write) ?? (this.#random() < this.failureRate ? 'FAILURE' : 'SUCCESS');
     const job: StoredJob = { ...write, id: this.newId(), status: 'PENDING', errors: [], createdRecordId: null, retriedAs: null };
     this.#jobs.set(job.id, job);
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#resolve(job, outcome);
-    }, this.writeDelayMs);
-    timer.unref();
-    this.#timers.add(timer);
+    const schedule = () => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#resolve(job, outcome);
+      }, this.writeDelayMs);
+      timer.unref();
+      this.#timers.add(timer);
+    };
+    if (this.holdWrites) this.#held.push(schedule);
+    else schedule();
     return job;
+  }
+
+  /** Lets the writes held at PENDING resolve (each after `writeDelayMs`, as they would have); returns how many. */
+  releaseHeld(): number {
+    const held = this.#held.splice(0);
+    for (const schedule of held) schedule();
+    return held.length;
   }
 
   /** retry-write: re-runs a FAILURE as a new job; null when the job is not a FAILURE. */
@@ -141,26 +210,32 @@ export class PropexoStore {
     if (status === 'FAILURE') {
       job.status = 'FAILURE';
       job.errors = typeof outcome === 'object' && 'errors' in outcome && outcome.errors.length > 0 ? [...outcome.errors] : ['Simulated write failure'];
+      this.onResolved?.(job, null, null);
       return;
     }
     if (job.kind === 'create') {
       const at = this.stamp();
-      const record: PropexoProspect = { ...job.body, id: this.newId(), created_at: at, updated_at: at };
+      const record: SimProspect = { ...job.body, id: this.newId(), created_at: at, updated_at: at };
       this.#records.set(record.id, record);
       job.createdRecordId = record.id;
       job.status = 'SUCCESS';
+      this.onResolved?.(job, null, record);
       return;
     }
     const current = job.prospectId === null ? undefined : this.#records.get(job.prospectId);
     if (!current) {
       job.status = 'FAILURE';
       job.errors = [`Prospect ${job.prospectId ?? '(none)'} not found`];
+      this.onResolved?.(job, null, null);
       return;
     }
     const { notes, ...fields } = job.body;
     // Propexo appends notes to the existing ones instead of replacing them.
     const merged = notes === undefined ? current.notes : current.notes ? `${current.notes}\n${notes}` : notes;
-    this.#records.set(current.id, { ...current, ...fields, ...(merged === undefined ? {} : { notes: merged }), updated_at: this.stamp() });
+    const updated: SimProspect = { ...current, ...fields, ...(merged === undefined ? {} : { notes: merged }), updated_at: this.stamp() };
+    this.#records.set(current.id, updated);
+    if (typeof outcome === 'object' && 'createdRecordId' in outcome && outcome.createdRecordId) job.createdRecordId = outcome.createdRecordId;
     job.status = 'SUCCESS';
+    this.onResolved?.(job, current, updated);
   }
 }

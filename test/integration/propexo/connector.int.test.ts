@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderAuthError, ProviderHttpError, ProviderNotFoundError } from '../../../src/providers/errors.ts';
+import { ProviderAuthError, ProviderNotFoundError, ProviderValidationError } from '../../../src/providers/errors.ts';
 import type { Cursor, SourceRecord } from '../../../src/providers/types.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../../src/simulators/propexo/index.ts';
 import { connectTo, settle } from './connect.ts';
@@ -39,14 +39,27 @@ describe('propexo connector against the simulator', () => {
     expect(await connector.get('cdoesnotexist')).toBeNull();
   });
 
-  it('pages over more than three pages, newest first, and ends with the high-water mark', async () => {
+  it('pages over more than three pages, oldest change first, and ends at the high-water mark', async () => {
     sim.store.seed(Array.from({ length: 23 }, (_, i) => ({ first_name: `P${i}` })));
     const { records, pages, next } = await readAll(connectTo(sim), null, 5);
-    expect(pages).toBe(5);
+    // Each page after the first asks from the mark and drops the record read there: 5 + 4 + 4 + 4 + 4 + 2.
+    expect(pages).toBe(6);
     expect(new Set(records.map((r) => r.id)).size).toBe(23);
     const times = records.map((r) => Date.parse(r.updatedAt!));
-    expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(next).toEqual({ since: records[0]!.updatedAt, offset: 0, hwm: null });
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const last = records.at(-1)!;
+    expect(next).toEqual({ after: last.updatedAt, skip: 1, seen: JSON.stringify([last.id]) });
+  });
+
+  it('asks with the documented filter and order: updated_at_gte from the mark, order-by=updated_at:asc,id:asc', async () => {
+    sim.store.seed(Array.from({ length: 4 }, (_, i) => ({ first_name: `Q${i}` })));
+    const connector = connectTo(sim);
+    const first = await readAll(connector, null, 10);
+    const before = sim.calls.count('GET /crm/v1/prospects');
+    const again = await readAll(connector, connector.resumeCursor(first.next, 0), 10);
+    // Unchanged: one list call, and only the record at the mark comes back (re-read by the zero lookback).
+    expect(sim.calls.count('GET /crm/v1/prospects') - before).toBe(1);
+    expect(again.records.map((r) => r.id)).toEqual([first.records.at(-1)!.id]);
   });
 
   it('reads incrementally: the next run sees only what changed, including writes made mid-scan', async () => {
@@ -61,8 +74,8 @@ describe('propexo connector against the simulator', () => {
     cursor = firstPage.next;
     const rest = await readAll(connector, cursor, 4);
     const firstRun = [...firstPage.records, ...rest.records];
-    // The updated record jumped to the front, behind the scan: this run may miss it, the shift may repeat one.
-    expect(new Set(firstRun.map((r) => r.id)).size).toBeGreaterThanOrEqual(11);
+    // The updated record moved behind the mark: this run reads it again at the end, and skips nothing.
+    expect(new Set(firstRun.map((r) => r.id)).size).toBe(12);
 
     // Second run: the mid-scan update is picked up, and little else (ties at the mark are re-read).
     const second = await readAll(connector, connector.resumeCursor(rest.next, 0), 4);
@@ -115,11 +128,31 @@ describe('propexo connector against the simulator', () => {
     expect(sim.store.get(done.createdRecordId!)).toMatchObject({ first_name: 'Retry' });
   });
 
-  it('retry-write of a write that did not fail is refused', async () => {
+  it('retry-write of a write that did not fail is refused (400, "Only failed write operations can be retried")', async () => {
     const connector = connectTo(sim);
     const job = (await connector.create({ first_name: 'Fine' })) as { jobId: string };
     await settle(connector, job.jobId);
-    await expect(connector.retryWrite(job.jobId)).rejects.toBeInstanceOf(ProviderHttpError);
+    await expect(connector.retryWrite(job.jobId)).rejects.toBeInstanceOf(ProviderValidationError);
+  });
+
+  it('sending a failed write again re-runs it through retry-write instead of queueing a new write', async () => {
+    const [seeded] = sim.store.seed([{ first_name: 'Old' }]);
+    const connector = connectTo(sim);
+    sim.store.forceNextWrite({ status: 'FAILURE', errors: ['PMS down'] });
+    const body = { lease_id: 'lease_7', first_name: 'New' };
+    const first = (await connector.update(seeded!.id, body)) as { jobId: string };
+    expect((await settle(connector, first.jobId)).status).toBe('FAILURE');
+    const puts = sim.calls.count('PUT /crm/v1/prospects/:prospect_id');
+    const retries = sim.calls.count('POST /v1/admin/retry-write/:root_job_id');
+    const again = (await connector.update(seeded!.id, body)) as { jobId: string };
+    expect(sim.calls.count('PUT /crm/v1/prospects/:prospect_id')).toBe(puts);
+    expect(sim.calls.count('POST /v1/admin/retry-write/:root_job_id')).toBe(retries + 1);
+    expect(sim.store.job(first.jobId)?.retriedAs).toBe(again.jobId);
+    expect((await settle(connector, again.jobId)).status).toBe('SUCCESS');
+    expect(sim.store.get(seeded!.id)).toMatchObject({ first_name: 'New', lease_id: 'lease_7' });
+    // A different body is a different write: a new PUT.
+    await connector.update(seeded!.id, { ...body, first_name: 'Newer' });
+    expect(sim.calls.count('PUT /crm/v1/prospects/:prospect_id')).toBe(puts + 1);
   });
 
   it('parses the older write answer {meta: {job_id}, result} too', async () => {

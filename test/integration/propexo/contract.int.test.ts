@@ -12,38 +12,15 @@ import {
   PropexoWriteStatusAnswer,
 } from '../../../src/providers/propexo/index.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../../src/simulators/propexo/index.ts';
+import { RETRY_WRITE_200, RETRY_WRITE_400, SEED_003_UPDATE } from '../../unit/propexo/documented-examples.ts';
+import { connectTo, settle } from './connect.ts';
 
 /**
- * Contract: every field of seed 003 (Update Prospect), with a documented-valid value, sent over plain HTTP to the
- * simulator; every answer is read with the connector's own response schemas.
+ * Contract: the documents' own examples — every field of seed 003 (Update Prospect) with a documented-valid value,
+ * the API reference's query parameters and answers, its error example — sent over plain HTTP to the simulator
+ * (which validates with its own schemas, src/simulators/propexo/validate.ts) and read back with the connector's
+ * response schemas; then the same through the connector itself.
  */
-const SEED_003_UPDATE = {
-  lease_id: 'lease_abc',
-  email_1: 'prospect@example.com',
-  phone_1: '+15125550100',
-  phone_2: '+15125550101',
-  first_name: 'Maya',
-  last_name: 'Lin',
-  move_in_date: '2026-03-01',
-  rent_minimum_in_cents: 150_000,
-  rent_maximum_in_cents: 220_000,
-  notes: 'Asked about parking.',
-  pets: ['SMALL_DOG', 'LARGE_DOG', 'CAT'],
-  agent_id: 'agent_1',
-  number_of_occupants: 2,
-  lease_term_in_months: 24,
-  desired_num_bedrooms: [2, 3],
-  address_1: 'x'.repeat(40),
-  address_2: 'Apt 4',
-  city: 'y'.repeat(30),
-  state: 'TX',
-  zip: '787010000000',
-  country: 'US',
-  preferred_contact_method: 'EMAIL',
-  subscribe: true,
-  prospect_source: 'Website',
-};
-
 const CREATE = {
   integration_id: 'int_1',
   community_id: 'comm_1',
@@ -119,19 +96,73 @@ describe('propexo contract (seed 003 fields, connector response schemas)', () =>
     const failed = await settled(failing.body.jobId);
     expect(failed.write_status).toBe('FAILURE');
     expect(failed.errors.length).toBeGreaterThan(0);
-    const retry = await call(PropexoRetryWriteAnswer, 'POST', `/v1/admin/retry-write/${failing.body.jobId}`);
+    const retry = await call(PropexoRetryWriteAnswer, 'POST', `/v1/admin/retry-write/${failing.body.jobId}`, {});
+    expect(Object.keys(retry.body).sort()).toEqual(Object.keys(RETRY_WRITE_200).sort());
     expect(retry.body.success).toBe(true);
     expect(retry.body.job_id).not.toBe(failing.body.jobId);
     expect((await settled(retry.body.job_id!)).write_status).toBe('SUCCESS');
   });
 
-  it('errors answer the documented error body', async () => {
+  it('errors answer the documented error body, zod issues under details.details', async () => {
     const invalid = await call(PropexoErrorBody, 'POST', '/crm/v1/prospects', { ...CREATE, zip: '1'.repeat(13) });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.error).toMatchObject({ code: 'invalid_request', details: { issues: [{ path: ['zip'] }] } });
+    expect(invalid.body.error).toMatchObject({ code: 'invalid_request', details: { details: { issues: [{ path: ['zip'] }], name: 'ZodError' } } });
+    // The API reference's own 400 example, reproduced byte for byte by the same mistake.
+    const [seeded] = sim.store.seed([{ first_name: 'F' }]);
+    sim.store.forceNextWrite('FAILURE');
+    const failing = await call(PropexoWriteAnswer, 'PUT', `/crm/v1/prospects/${seeded!.id}`, { lease_id: 'l' });
+    await settled(failing.body.jobId);
+    const extraKey = await call(PropexoErrorBody, 'POST', `/v1/admin/retry-write/${failing.body.jobId}`, { foo: 1 });
+    expect(extraKey.status).toBe(400);
+    expect(extraKey.body).toEqual(RETRY_WRITE_400);
     expect((await call(PropexoErrorBody, 'GET', '/crm/v1/prospects/cnothere')).status).toBe(404);
-    expect((await call(PropexoErrorBody, 'GET', '/v1/admin/write-status/cnothere')).status).toBe(404);
+    // The OpenAPI documents 200 and 400 only for the admin routes: an unknown job is a 400.
+    expect((await call(PropexoErrorBody, 'GET', '/v1/admin/write-status/cnothere')).status).toBe(400);
+    expect((await call(PropexoErrorBody, 'POST', '/v1/admin/retry-write/cnothere', {})).status).toBe(400);
     expect((await call(PropexoErrorBody, 'GET', '/crm/v1/prospects', undefined, 'bad')).status).toBe(401);
     expect((await call(PropexoErrorBody, 'GET', '/crm/v1/prospects?limit=251')).status).toBe(400);
+    expect((await call(PropexoErrorBody, 'GET', '/crm/v1/prospects?updated_at_gte=yesterday')).status).toBe(400);
+  });
+
+  it('the list’s documented query: updated_at_gte / _lte inclusive, order-by with several keys, created_at:desc by default', async () => {
+    sim.store.clear();
+    const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+    sim.store.seed([
+      { id: 'ca', created_at: at(1), updated_at: at(5) },
+      { id: 'cb', created_at: at(2), updated_at: at(3) },
+      { id: 'cc', created_at: at(3), updated_at: at(3) },
+      { id: 'cd', created_at: at(4), updated_at: at(1) },
+    ]);
+    const ids = async (query: string) => (await call(PropexoProspectList, 'GET', `/crm/v1/prospects/?${query}`)).body.records.map((r) => r.id);
+    expect(await ids('')).toEqual(['cd', 'cc', 'cb', 'ca']);
+    expect(await ids(`updated_at_gte=${at(3)}&order-by=updated_at:asc,id:desc`)).toEqual(['cc', 'cb', 'ca']);
+    expect(await ids(`updated_at_gte=${at(3)}&updated_at_lte=${at(3)}&order-by=id`)).toEqual(['cb', 'cc']);
+    const page = await call(PropexoProspectList, 'GET', `/crm/v1/prospects?order-by=updated_at:asc,id:asc&offset=1&limit=2`);
+    expect(page.body.meta).toMatchObject({ offset: 1, limit: 2, hasMore: true, total: 4, orderBy: [{ field: 'updated_at', direction: 'asc' }, { field: 'id', direction: 'asc' }] });
+    expect(page.body.records.map((r) => r.id)).toEqual(['cb', 'cc']);
+  });
+});
+
+describe('the same documents through the connector', () => {
+  it('seed 003’s update body goes through the connector as it is, lease_id and all', async () => {
+    const [seeded] = sim.store.seed([{ first_name: 'Before' }]);
+    const connector = connectTo(sim);
+    const result = await connector.update(seeded!.id, SEED_003_UPDATE);
+    expect((await settle(connector, (result as { jobId: string }).jobId)).status).toBe('SUCCESS');
+    const { notes: _notes, ...rest } = SEED_003_UPDATE;
+    expect(sim.store.get(seeded!.id)).toMatchObject(rest);
+  });
+
+  it('the documented 400 is a ProviderValidationError naming the unrecognized key', async () => {
+    const connector = connectTo(sim);
+    const error = await connector.client.create({ ...CREATE, foo: 1 } as unknown as Parameters<typeof connector.client.create>[0]).catch((e: unknown) => e);
+    expect((error as { fields: string[] }).fields).toEqual(['foo']);
+    expect((error as Error).message).toContain("Unrecognized key(s) in object: 'foo'");
+  });
+
+  it('write-status of an unknown job is a ProviderValidationError (400), not "not found"', async () => {
+    const error = await connectTo(sim).writeStatus('cnothere').catch((e: unknown) => e);
+    expect((error as { status: number }).status).toBe(400);
+    expect((error as { code: string }).code).toBe('ERR_PROVIDER_VALIDATION');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PropexoRateLimitTracker } from '../../../src/providers/propexo/rate-limit.ts';
+import { PropexoRateLimitTracker, SizedRequestGate } from '../../../src/providers/propexo/rate-limit.ts';
 import { FixedWindowLimiter } from '../../../src/simulators/propexo/rate-limit.ts';
 
 describe('propexo rate-limit tracker (client side)', () => {
@@ -39,5 +39,43 @@ describe('simulator fixed-window limiter', () => {
     expect(verdicts.map((v) => v.remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0]);
     now = 1_000;
     expect(limiter.take()).toMatchObject({ verdict: 'ok', remaining: 9, resetInMs: 1_000 });
+  });
+});
+
+describe('the request budget sized from x-ratelimit-limit', () => {
+  /** A fixed-window gate like the shared Redis one: `limit` units, then the time left. */
+  function windowGate(limit: number) {
+    let used = 0;
+    return { acquire: async () => (++used <= limit ? 0 : 1_000), used: () => used, reset: () => (used = 0) };
+  }
+  async function admitted(gate: { acquire(): Promise<number> }, tries: number): Promise<number> {
+    let ok = 0;
+    for (let i = 0; i < tries; i++) if ((await gate.acquire()) === 0) ok++;
+    return ok;
+  }
+
+  it('before any answer a call costs one unit of the configured budget', async () => {
+    const shared = windowGate(150);
+    expect(await admitted(new SizedRequestGate(shared, 150, () => null), 400)).toBe(150);
+  });
+
+  it('a higher limit lets that many calls through the same shared gate', async () => {
+    const shared = windowGate(150);
+    expect(await admitted(new SizedRequestGate(shared, 150, () => 300), 400)).toBe(300);
+  });
+
+  it('a lower limit lets only that many through', async () => {
+    const shared = windowGate(150);
+    const gate = new SizedRequestGate(shared, 150, () => 60);
+    expect(gate.cost()).toBe(2.5);
+    expect(await admitted(gate, 400)).toBe(60);
+  });
+
+  it('follows the tracker’s header', async () => {
+    const tracker = new PropexoRateLimitTracker(60_000);
+    const gate = new SizedRequestGate(windowGate(150), 150, () => tracker.state()?.limit ?? null);
+    expect(gate.cost()).toBe(1);
+    tracker.observe({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '74' });
+    expect(gate.cost()).toBe(2);
   });
 });

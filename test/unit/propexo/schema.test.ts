@@ -6,9 +6,12 @@ import {
   PropexoUpdateBody,
   PropexoWriteAnswer,
   PropexoWriteStatusAnswer,
+  PropexoErrorBody,
+  PropexoRetryWriteAnswer,
   describePropexoError,
   propexo,
 } from '../../../src/providers/propexo/index.ts';
+import { RETRY_WRITE_200, RETRY_WRITE_400 } from './documented-examples.ts';
 
 describe('propexo response schemas', () => {
   it('normalises both write answers to {jobId, data}', () => {
@@ -44,6 +47,19 @@ describe('propexo response schemas', () => {
     expect(describePropexoError(flat)?.fields).toEqual(['city']);
     expect(describePropexoError({ error: { code: 'unauthorized', message: 'no' } })).toEqual({ message: 'no', fields: [] });
     expect(describePropexoError('oops')).toBeNull();
+  });
+
+  it('reads the documented error example: zod issues under details.details, unrecognized keys as fields', () => {
+    expect(PropexoErrorBody.parse(RETRY_WRITE_400)).toBeTruthy();
+    expect(describePropexoError(RETRY_WRITE_400)).toEqual({ message: "invalid request: foo: Unrecognized key(s) in object: 'foo'", fields: ['foo'] });
+    const nested = { error: { code: 'invalid_request', message: 'invalid request', details: { details: { issues: [{ code: 'too_big', path: ['zip'], message: 'too long' }], name: 'ZodError' } } } };
+    expect(describePropexoError(nested)?.fields).toEqual(['zip']);
+  });
+
+  it('reads the documented retry-write answer and a list whose hasMore is null', () => {
+    expect(PropexoRetryWriteAnswer.parse(RETRY_WRITE_200)).toEqual(RETRY_WRITE_200);
+    const list = PropexoProspectList.parse({ meta: { offset: 0, limit: 100, orderBy: [{}], hasMore: null, total: 0 }, results: [] });
+    expect(list.meta.hasMore).toBeNull();
   });
 });
 
