@@ -342,7 +342,10 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
   const status = await connector.writeStatus!(record.pendingJobId!, { signal });
   const op = record.pendingOp === 'create' ? 'created' : 'updated';
   if (status.status === 'SUCCESS' || status.status === 'PARTIAL_SUCCESS') {
-    const targetId = status.createdRecordId ?? (await ctx.redis.hget(ctx.keys.crosswalk(sync.source.connection, target.connection), record.sourceId));
+    // An update wrote the record we named: its id is the known one. `created_record_id` "could be related to a
+    // different model than expected" (Propexo's OpenAPI: a job may spawn others), so only a create reads it.
+    const known = await ctx.redis.hget(ctx.keys.crosswalk(sync.source.connection, target.connection), record.sourceId);
+    const targetId = record.pendingOp === 'create' ? (status.createdRecordId ?? known) : known;
     if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
     const outcome = sentOutcome(target, record, targetId, op);
     if (status.status === 'PARTIAL_SUCCESS') {
