@@ -21,7 +21,7 @@ interface NaiveArgs {
   redisUrl: string;
   records: number;
   concurrency: number;
-  powerchord: { url: string; token: string; trunkId: string };
+  powerchord: { url: string; leadsUrl: string; token: string; trunkId: string };
 }
 
 /** A mapped PowerChord create body, as crm-bridge would send it for a seeded Trata prospect. */
@@ -74,7 +74,7 @@ serve({
   naiveRun: async (args: NaiveArgs) => {
     // What a careful hand-written worker does: keep-alive, a timeout, throw on non-2xx.
     const client = got.extend({
-      prefixUrl: args.powerchord.url,
+      prefixUrl: args.powerchord.leadsUrl,
       headers: { authorization: `Bearer ${args.powerchord.token}` },
       agent: { http: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
       timeout: { request: 10_000 },

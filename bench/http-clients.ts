@@ -35,10 +35,10 @@ const path$ = `/v1/${powerchord.trunkId}`;
 const headers = { authorization: `Bearer ${powerchord.token}` };
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const gotWithTimeout = got.extend({ prefixUrl: powerchord.url, headers, agent: { http: agent }, timeout: { request: 10_000 }, retry: { limit: 0 } });
-const gotNoTimeout = got.extend({ prefixUrl: powerchord.url, headers, agent: { http: agent }, retry: { limit: 0 } });
+const gotWithTimeout = got.extend({ prefixUrl: powerchord.leadsUrl, headers, agent: { http: agent }, timeout: { request: 10_000 }, retry: { limit: 0 } });
+const gotNoTimeout = got.extend({ prefixUrl: powerchord.leadsUrl, headers, agent: { http: agent }, retry: { limit: 0 } });
 const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
-const origin = new URL(powerchord.url).origin;
+const origin = new URL(powerchord.leadsUrl).origin;
 
 const clients: Record<string, () => Promise<unknown>> = {
   'got (timeout 10 s)': () => gotWithTimeout.post(path$.slice(1), { json: body }).json(),

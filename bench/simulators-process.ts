@@ -9,7 +9,8 @@ import { serve } from './ipc.ts';
 
 export interface SimulatorsInfo {
   trata: { url: string; token: string };
-  powerchord: { url: string; token: string; trunkId: string };
+  /** `url`: the US API host (updates); `leadsUrl`: the US leads host (creates): the simulator serves them apart. */
+  powerchord: { url: string; leadsUrl: string; token: string; trunkId: string };
 }
 
 const trata = await startTrataSimulator();
@@ -20,7 +21,7 @@ const WRITE_ROUTES = ['POST /v1/:trunkID', 'PATCH /v3/lead/:leadID'];
 serve({
   info: (): SimulatorsInfo => ({
     trata: { url: trata.url, token: trata.token },
-    powerchord: { url: powerchord.url, token: powerchord.token, trunkId: powerchord.trunkId },
+    powerchord: { url: powerchord.url, leadsUrl: powerchord.leadsUrl, token: powerchord.token, trunkId: powerchord.trunkId },
   }),
   /** Seeds in slices, so the event loop (and IPC) is never held for long. */
   seed: async ({ records }: { records: number }) => {

@@ -57,7 +57,7 @@ serve({
           baseUrl: powerchord.url,
           token: powerchord.token,
           timeoutMs: 10_000,
-          options: { region: 'us', trunkId: powerchord.trunkId, organizationId: 'org-1', leadsBaseUrl: powerchord.url },
+          options: { region: 'us', trunkId: powerchord.trunkId, organizationId: 'org-1', leadsBaseUrl: powerchord.leadsUrl },
         },
       ],
     ]);

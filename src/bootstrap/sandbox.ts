@@ -68,9 +68,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // The simulator enforces Propexo's documented budget; the engine keeps under it.
       connections.get(provider)!.rateLimit = { limit: 150, windowMs: 60_000 };
     } else {
+      // Four listeners (US/EU × API/leads host), from port(3) on. The connection logs in as the simulator's service
+      // account, as a real one does, and is pointed at its own region's hosts: loopback URLs carry no region.
       const sim = await startPowerChordSimulator({ port: port(3), region: 'us' });
       simulators.set(provider, sim);
-      connect(provider, sim.url, sim.token, { region: 'us', trunkId: sim.trunkId, organizationId: 'org-sim', leadsBaseUrl: sim.url });
+      const hosts = sim.regions[sim.region];
+      connect(provider, hosts.api.url, sim.token, {
+        region: sim.region,
+        trunkId: sim.trunkId,
+        organizationId: 'org-sim',
+        leadsBaseUrl: hosts.leads.url,
+        email: sim.serviceAccount.email,
+        password: sim.serviceAccount.password,
+      });
     }
   }
   return {

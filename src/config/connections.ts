@@ -1,8 +1,8 @@
+import { powerChordConnectionFromEnv } from '../providers/powerchord/env.ts';
 import type { ConnectionConfig, ProviderName } from '../providers/types.ts';
 import type { Env } from './env.ts';
 
 const PROPEXO_HOSTS = { production: 'https://api.propexo.com', sandbox: 'https://api.sandbox.propexo.com' } as const;
-const POWERCHORD_API_HOSTS = { us: 'https://api.powerchord.com', eu: 'https://api.powerchord.eu' } as const;
 
 /**
  * The connections configured in the environment: one per provider that has a token, named after the provider
@@ -29,7 +29,7 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
     baseUrl: string,
     options: Record<string, string | undefined>,
   ) => {
-    if (!token) return;
+    if (token === undefined) return;
     const rateLimit = rateLimitOf(env, provider);
     const defined = Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined));
     connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined, ...(rateLimit ? { rateLimit } : {}) });
@@ -41,11 +41,8 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
     leaseId: env.PROPEXO_LEASE_ID,
     rateLimitWindowMs: String(env.PROPEXO_RATE_WINDOW_MS),
   });
-  add('powerchord', env.POWERCHORD_TOKEN, env.POWERCHORD_BASE_URL ?? POWERCHORD_API_HOSTS[env.POWERCHORD_REGION], {
-    region: env.POWERCHORD_REGION,
-    trunkId: env.POWERCHORD_TRUNK_ID,
-    organizationId: env.POWERCHORD_ORGANIZATION_ID,
-    leadsBaseUrl: env.POWERCHORD_LEADS_BASE_URL,
-  });
+  // PowerChord: a static token or credentials (its tokens are then fetched and renewed), hosts checked against the region.
+  const powerchord = powerChordConnectionFromEnv(env);
+  if (powerchord) add('powerchord', powerchord.token, powerchord.baseUrl, powerchord.options);
   return connections;
 }

@@ -29,7 +29,8 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
 export function simulatorEnv(sims: {
   trata?: { url: string; token: string };
   overplane?: { url: string; token: string };
-  powerchord?: { url: string; token: string; trunkId: string };
+  /** `url` is the API host, `leadsUrl` the leads host (the simulator serves them apart). */
+  powerchord?: { url: string; leadsUrl: string; token: string; trunkId: string };
   propexo?: { url: string; token: string };
 }): Record<string, string> {
   const env: Record<string, string> = {};
@@ -41,7 +42,7 @@ export function simulatorEnv(sims: {
   if (sims.powerchord) {
     Object.assign(env, {
       POWERCHORD_BASE_URL: sims.powerchord.url,
-      POWERCHORD_LEADS_BASE_URL: sims.powerchord.url,
+      POWERCHORD_LEADS_BASE_URL: sims.powerchord.leadsUrl,
       POWERCHORD_TOKEN: sims.powerchord.token,
       POWERCHORD_TRUNK_ID: sims.powerchord.trunkId,
       POWERCHORD_ORGANIZATION_ID: 'org-1',

@@ -38,8 +38,9 @@ export const PowerChordLeadCreate = z
     locatorID: z.string().min(1).optional(),
     locationSearch: z.strictObject({ searchText: z.string().optional(), postalCode: z.string().optional() }).optional(),
     content: PowerChordContent,
-    typeKey: z.string().min(1).optional(),
-    typeLabel: z.string().min(1).optional(),
+    // "Required." (Resources: Lead creation object).
+    typeKey: z.string().min(1),
+    typeLabel: z.string().min(1),
     status: PowerChordStatus.default('open'),
   })
   .refine((body) => body.organizationID !== undefined || (body.locatorID !== undefined && body.locationSearch !== undefined), {
@@ -75,9 +76,18 @@ export const PowerChordErrorBody = z.looseObject({
   fields: z.array(z.string()).optional(),
 });
 
-export const POWERCHORD_REGIONS = ['us', 'eu'] as const;
-export type PowerChordRegion = (typeof POWERCHORD_REGIONS)[number];
-export const POWERCHORD_HOSTS: Record<PowerChordRegion, { api: string; leads: string }> = {
-  us: { api: 'https://api.powerchord.com', leads: 'https://leads.powerchord.com' },
-  eu: { api: 'https://api.powerchord.eu', leads: 'https://leads.powerchord.eu' },
-};
+/** `POST /v3/oauth2/login` (Authentication): `{"Token": "< token string >"}`, a temporary JWT. */
+export const PowerChordLoginAnswer = z.looseObject({ Token: z.string().min(1) });
+
+/** *Assumed* (not on the stored Authentication page): `POST /v3/oauth2/client` answers the new client's id and secret. */
+export const PowerChordOAuthClient = z.looseObject({ ClientID: z.string().min(1), ClientSecret: z.string().min(1) });
+
+/** *Assumed*: the client-credentials grant answers as RFC 6749 §5.1 says. */
+export const PowerChordTokenAnswer = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.number().positive().optional(),
+});
+
+/** The one JWT claim we read: when the token expires (RFC 7519 NumericDate, seconds). */
+export const PowerChordJwtClaims = z.looseObject({ exp: z.number().optional() });

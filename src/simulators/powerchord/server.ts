@@ -1,96 +1,128 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { PowerChordStatus } from '../../providers/powerchord/schema.ts';
-import { startSimulator, type RunningSimulator, type SimulatorSpec } from '../server.ts';
+import { Faults } from '../faults.ts';
+import { CallCounter, type RunningSimulator } from '../server.ts';
+import { PowerChordSimAuth, type ServiceAccount } from './auth.ts';
+import { buildHostApp, type PowerChordHostKind, type PowerChordSimRegion } from './host.ts';
+import { apiRoutes, leadsRoutes, type RegionState } from './routes.ts';
 import { PowerChordStore } from './store.ts';
 
-// PowerChord documents no error shape (*assumed*: `{error, message, fields}`), the same on both hosts.
-const errorBody = (status: number, message: string, fields?: string[]) => ({
-  error: status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'bad_request',
-  message,
-  ...(fields ? { fields } : {}),
-});
-
-const CreateBody = z.object({
-  organizationID: z.string().min(1).optional(),
-  locatorID: z.string().min(1).optional(),
-  locationSearch: z.object({ searchText: z.string().optional(), postalCode: z.string().optional() }).optional(),
-  content: z.record(z.string(), z.unknown()),
-  typeKey: z.string().min(1).optional(),
-  typeLabel: z.string().min(1).optional(),
-  status: PowerChordStatus.default('open'),
-});
-
-// Only these three fields can be updated; anything else is refused rather than silently dropped.
-const PatchBody = z.strictObject({
-  Status: PowerChordStatus.optional(),
-  ExternalID: z.string().optional(),
-  Content: z.record(z.string(), z.unknown()).optional(),
-});
-
-function invalid(error: z.ZodError) {
-  const fields = error.issues.map((issue) => issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : ''));
-  return errorBody(400, error.issues.map((i) => `${i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : '(body)')}: ${i.message}`).join('; '), fields);
-}
+export type { PowerChordHostKind, PowerChordSimRegion } from './host.ts';
 
 export interface PowerChordSimulatorOptions {
-  token?: string;
+  /** A long-lived bearer token accepted on every host (what `POWERCHORD_TOKEN` holds); null accepts none. @default 'powerchord-sim-token' */
+  token?: string | null;
   seed?: number;
+  /** First of four consecutive ports (US API, US leads, EU API, EU leads); 0 picks free ones. @default 0 */
   port?: number;
-  /** The trunk (brand) organization id the leads host accepts. @default 'trunk-sim' */
+  /** The trunk (brand) organization id the leads hosts accept. @default 'trunk-sim' */
   trunkId?: string;
-  /** `us` or `eu`: separate instances with separate stores, as the real regions are. */
-  region?: 'us' | 'eu';
+  /** The region that `url`, `leadsUrl` and `store` name. @default 'us' */
+  region?: PowerChordSimRegion;
+  /** The service account (Command Center user) that may log in, in both regions. */
+  serviceAccount?: ServiceAccount;
+  /** How long issued tokens (login JWTs and access tokens) live, ms. *Assumed* default: one hour. */
+  tokenLifetimeMs?: number;
+}
+
+export interface PowerChordSimHost {
+  region: PowerChordSimRegion;
+  kind: PowerChordHostKind;
+  url: string;
+  /** Calls that reached this host. */
+  calls: CallCounter;
+  app: FastifyInstance;
+}
+
+export interface PowerChordSimRegionState {
+  store: PowerChordStore;
+  auth: PowerChordSimAuth;
+  api: PowerChordSimHost;
+  leads: PowerChordSimHost;
+}
+
+export type PowerChordSimulator = RunningSimulator & {
+  /** The default region's store (`options.region`). */
+  store: PowerChordStore;
+  trunkId: string;
+  region: PowerChordSimRegion;
+  /** The default region's leads host; `url` is its API host. */
+  leadsUrl: string;
+  serviceAccount: ServiceAccount;
+  regions: Record<PowerChordSimRegion, PowerChordSimRegionState>;
+  /** Calls per host since the last `calls.reset()`: `{ 'us-api': 0, 'us-leads': 0, 'eu-api': 2, 'eu-leads': 1 }`. */
+  callsByHost(): Record<`${PowerChordSimRegion}-${PowerChordHostKind}`, number>;
+};
+
+const REGIONS: readonly PowerChordSimRegion[] = ['us', 'eu'];
+const KINDS: readonly PowerChordHostKind[] = ['api', 'leads'];
+const TOP_LEVEL = { us: 'com', eu: 'eu' } as const;
+
+/** The whole simulator's counter; resetting it resets every host's too. */
+class TotalCalls extends CallCounter {
+  readonly hosts: CallCounter[] = [];
+  override reset(): void {
+    super.reset();
+    for (const host of this.hosts) host.reset();
+  }
 }
 
 /**
- * One region of PowerChord. The real service has two hosts per region (the API host for PATCH, the leads host for
- * creates); the simulator serves both route sets on one port, so a connection points both base URLs at it.
+ * PowerChord's two regions with their four hosts, each on its own loopback port, as the real service has them
+ * (`api.powerchord.com`, `leads.powerchord.com`, `api.powerchord.eu`, `leads.powerchord.eu`). Each region has its
+ * own leads and its own OAuth service (a US token is refused in the EU). Faults are set once for all hosts.
  */
-export function powerChordSpec(store: PowerChordStore, options: PowerChordSimulatorOptions = {}): SimulatorSpec {
+export async function startPowerChordSimulator(options: PowerChordSimulatorOptions = {}): Promise<PowerChordSimulator> {
   const trunkId = options.trunkId ?? 'trunk-sim';
+  const staticToken = options.token === undefined ? 'powerchord-sim-token' : options.token;
+  const serviceAccount = options.serviceAccount ?? { email: 'service-account@crm-bridge.example', password: 'sim-password' };
+  const faults = new Faults(options.seed ?? 1);
+  const total = new TotalCalls();
+  const basePort = options.port ?? 0;
+  const started: PowerChordSimHost[] = [];
+  const regions = {} as Record<PowerChordSimRegion, PowerChordSimRegionState>;
+  try {
+    for (const [r, region] of REGIONS.entries()) {
+      const auth = new PowerChordSimAuth({
+        issuer: `https://api.powerchord.${TOP_LEVEL[region]}`,
+        serviceAccount,
+        staticToken,
+        tokenLifetimeMs: options.tokenLifetimeMs ?? 3_600_000,
+      });
+      const state: RegionState = { store: new PowerChordStore(), auth, trunkId };
+      const hosts = {} as Record<PowerChordHostKind, PowerChordSimHost>;
+      for (const [k, kind] of KINDS.entries()) {
+        const { app, calls } = buildHostApp({ region, kind, auth, faults, total });
+        total.hosts.push(calls);
+        (kind === 'api' ? apiRoutes : leadsRoutes)(app, state);
+        const url = await app.listen({ host: '127.0.0.1', port: basePort ? basePort + r * 2 + k : 0 });
+        hosts[kind] = { region, kind, url, calls, app };
+        started.push(hosts[kind]);
+      }
+      regions[region] = { store: state.store, auth, api: hosts.api, leads: hosts.leads };
+    }
+  } catch (error) {
+    await Promise.all(started.map((host) => host.app.close()));
+    throw error;
+  }
+  const region = options.region ?? 'us';
+  const home = regions[region];
   return {
-    name: `powerchord-${options.region ?? 'us'}`,
-    token: options.token ?? 'powerchord-sim-token',
-    seed: options.seed ?? 1,
-    errorBody: (status, message) => errorBody(status, message),
-    routes(app: FastifyInstance) {
-      app.post<{ Params: { trunkID: string } }>('/v1/:trunkID', async (request, reply) => {
-        if (request.params.trunkID !== trunkId) return reply.code(404).send(errorBody(404, `unknown trunk ${request.params.trunkID}`));
-        const parsed = CreateBody.safeParse(request.body);
-        if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
-        const body = parsed.data;
-        const organizationId = body.organizationID ?? (body.locatorID && body.locationSearch ? `org-for-${body.locatorID}` : null);
-        if (organizationId === null) {
-          return reply.code(400).send(errorBody(400, 'organizationID, or locatorID with locationSearch, is required', ['organizationID']));
-        }
-        const lead = store.create({
-          trunkId,
-          organizationId,
-          content: body.content,
-          typeKey: body.typeKey ?? 'contact-us',
-          typeLabel: body.typeLabel ?? body.typeKey ?? 'contact-us',
-          status: body.status,
-        });
-        return reply.code(201).send({ leadID: lead.ID, assignedOrganizationID: organizationId });
-      });
-
-      app.patch<{ Params: { leadID: string } }>('/v3/lead/:leadID', async (request, reply) => {
-        const parsed = PatchBody.safeParse(request.body);
-        if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
-        const lead = store.patch(request.params.leadID, parsed.data);
-        if (!lead) return reply.code(404).send(errorBody(404, `lead ${request.params.leadID} not found`));
-        const { TrunkID: _trunk, ...wire } = lead;
-        return wire;
-      });
+    name: `powerchord-${region}`,
+    url: home.api.url,
+    leadsUrl: home.leads.url,
+    token: staticToken ?? '',
+    calls: total,
+    faults,
+    app: home.api.app,
+    store: home.store,
+    trunkId,
+    region,
+    serviceAccount,
+    regions,
+    callsByHost: () =>
+      Object.fromEntries(started.map((host) => [`${host.region}-${host.kind}`, host.calls.count()])) as Record<`${PowerChordSimRegion}-${PowerChordHostKind}`, number>,
+    close: async () => {
+      await Promise.all(started.map((host) => host.app.close()));
     },
   };
-}
-
-export type PowerChordSimulator = RunningSimulator & { store: PowerChordStore; trunkId: string; region: 'us' | 'eu' };
-
-export async function startPowerChordSimulator(options: PowerChordSimulatorOptions = {}): Promise<PowerChordSimulator> {
-  const store = new PowerChordStore();
-  const running = await startSimulator(powerChordSpec(store, options), options.port ?? 0);
-  return Object.assign(running, { store, trunkId: options.trunkId ?? 'trunk-sim', region: options.region ?? 'us' });
 }

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
-/** A lead as the PowerChord simulator keeps it: the documented PATCH answer's fields. */
+/** Where a create came from, as the documented PATCH answer reports it (`RequestMeta`). */
+export interface PowerChordRequestMeta {
+  ContentType: string;
+  Host: string;
+  IP: string;
+  Locale: string;
+  URL: string;
+  UserAgent: string;
+}
+
+/** A lead as the PowerChord simulator keeps it: every field of the documented PATCH answer (seed 004), plus its trunk. */
 export interface PowerChordStoredLead {
   ID: string;
   ReadOnly: boolean;
@@ -8,20 +18,35 @@ export interface PowerChordStoredLead {
   UpdatedAt: string;
   OwnerID: string;
   Content: Record<string, unknown>;
+  Impressions: number;
+  IsTestLead: boolean;
+  Location: { Name: string; Address: string };
+  RequestMeta: PowerChordRequestMeta;
+  Source: string;
   Status: string;
   Stage: string;
   TypeKey: string;
   TypeLabel: string;
+  Views: number;
   ExternalID: string;
   DisplayName: string;
-  Source: string;
   TrunkID: string;
 }
+
+const NO_REQUEST_META: PowerChordRequestMeta = { ContentType: '', Host: '', IP: '', Locale: '', URL: '', UserAgent: '' };
 
 export class PowerChordStore {
   readonly #leads = new Map<string, PowerChordStoredLead>();
 
-  create(input: { trunkId: string; organizationId: string; content: Record<string, unknown>; typeKey: string; typeLabel: string; status: string }): PowerChordStoredLead {
+  create(input: {
+    trunkId: string;
+    organizationId: string;
+    content: Record<string, unknown>;
+    typeKey: string;
+    typeLabel: string;
+    status: string;
+    requestMeta?: PowerChordRequestMeta;
+  }): PowerChordStoredLead {
     const now = new Date().toISOString();
     const lead: PowerChordStoredLead = {
       ID: randomUUID(),
@@ -30,13 +55,18 @@ export class PowerChordStore {
       UpdatedAt: now,
       OwnerID: input.organizationId,
       Content: { ...input.content },
+      Impressions: 0,
+      IsTestLead: false,
+      Location: { Name: '', Address: '' },
+      RequestMeta: input.requestMeta ?? NO_REQUEST_META,
+      Source: 'lead-collector',
       Status: input.status,
       Stage: 'lead',
       TypeKey: input.typeKey,
       TypeLabel: input.typeLabel,
+      Views: 0,
       ExternalID: '',
       DisplayName: displayName(input.content),
-      Source: 'lead-collector',
       TrunkID: input.trunkId,
     };
     this.#leads.set(lead.ID, lead);
