@@ -1,5 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ProviderRateLimitedError } from '../../../src/providers/errors.ts';
+import { PropexoConnector } from '../../../src/providers/propexo/index.ts';
+import { dataConnection } from '../../../src/redis/connection.ts';
+import { RedisRequestGate } from '../../../src/sync/request-gate.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../../src/simulators/propexo/index.ts';
 import { connectTo } from './connect.ts';
 
@@ -72,5 +76,48 @@ describe('a 429 that does carry Retry-After', () => {
     const error = await connect().listPage(null).catch((e: unknown) => e);
     expect((error as ProviderRateLimitedError).retryAfterMs).toBe(1_000);
     sim.faults.reset();
+  });
+});
+
+describe('the shared request budget, sized from x-ratelimit-limit', () => {
+  const WINDOW = 2_000;
+
+  async function budgetRun(simBudget: number, configured: number) {
+    const redis = dataConnection(inject('redisUrl'));
+    const propexo = await startPropexoSimulator({ writeDelayMs: 10, rateLimit: { budget: simBudget, windowMs: WINDOW, slowdownMs: 0 } });
+    try {
+      const rateLimit = { limit: configured, windowMs: WINDOW };
+      const gate = new RedisRequestGate(redis, `{cbt-gate-${randomUUID()}}:budget`, rateLimit, 100);
+      const connector = new PropexoConnector({ name: 'p', provider: 'propexo', baseUrl: propexo.url, token: propexo.token, timeoutMs: 5_000, options: { rateLimitWindowMs: String(WINDOW) }, rateLimit, gate });
+      let sent = 0;
+      let refusedByGate = 0;
+      for (let i = 0; i < 3 * Math.max(simBudget, configured); i++) {
+        const outcome = await connector.listPage(null).then(
+          () => 'sent',
+          (e: unknown) => (e instanceof ProviderRateLimitedError && e.status === null ? 'gate' : 'other'),
+        );
+        if (outcome === 'sent') sent++;
+        else if (outcome === 'gate') refusedByGate++;
+      }
+      return { sent, refusedByGate, answered429: propexo.calls.status(429) };
+    } finally {
+      await propexo.close();
+      await redis.quit();
+    }
+  }
+
+  it('a higher limit than configured (300 vs 150 scaled to 12 vs 6) is used in full, without a 429', async () => {
+    const { sent, answered429 } = await budgetRun(12, 6);
+    expect(answered429).toBe(0);
+    // One call at the configured cost (before the first header), then 12 a window's worth at half a unit each.
+    expect(sent).toBeGreaterThanOrEqual(11);
+    expect(sent).toBeLessThanOrEqual(12);
+  });
+
+  it('a lower limit than configured holds the calls back at our gate, not at Propexo’s 429', async () => {
+    const { sent, refusedByGate, answered429 } = await budgetRun(4, 8);
+    expect(answered429).toBe(0);
+    expect(sent).toBeLessThanOrEqual(4);
+    expect(refusedByGate).toBeGreaterThan(0);
   });
 });
