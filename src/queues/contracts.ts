@@ -44,6 +44,8 @@ export const PageJob = z.object({
   records: z.array(InlineRecord).max(MAX_INLINE_RECORDS).optional(),
   /** This page re-reads the sync's failed records at the end of a run. */
   retryPhase: z.boolean().optional(),
+  /** Where the scan of failed records goes on after this retry page ('0': it was the last). */
+  retryCursor: z.string().optional(),
 });
 export type PageJob = z.infer<typeof PageJob>;
 

@@ -12,8 +12,8 @@ import type { RecordErrorEntry } from './ledger.ts';
 import { parseStoredObject } from './stored-json.ts';
 import { onRunFinished, refreshActiveRun, reportProgress } from './run-end.ts';
 
-/** Failed records re-read at the end of each run, at most. */
-const RETRY_IDS_PER_RUN = 500;
+/** Failed records re-read per retry page at the end of a run (the retry phase goes on page by page). */
+const RETRY_IDS_PER_PAGE = 500;
 
 /**
  * One page of a run: read it, map and validate every record for every target, drop what is unchanged since it
@@ -82,9 +82,12 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
     if (batch.length > 0) batches.push({ target, records: batch });
   }
 
-  // The failed records of earlier runs get one more try at the end of every normal run.
+  // The failed records of earlier runs get one more try at the end of every normal run: all of them, a page of
+  // ids at a time (a run that failed 20,000 records for a wrong setting is made good by the next one).
   const partial = data.sourceIds !== undefined || data.records !== undefined;
-  const retryIds = done && !data.retryPhase && !partial ? await failedIds(ctx, sync.name, data.runId) : [];
+  const retryFrom = !done ? null : data.retryPhase ? (data.retryCursor ?? '0') : partial ? null : '0';
+  const retry = retryFrom !== null && !(data.retryPhase && retryFrom === '0') ? await failedIds(ctx, sync.name, data.runId, retryFrom) : NO_RETRY;
+  const retryIds = retry.ids;
   const pullDone = done && retryIds.length === 0;
   const rejected = new Set(errors.map((e) => `${e.target}\u0000${e.sourceId}`)).size;
 
@@ -120,7 +123,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   } else if (retryIds.length > 0) {
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
-      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true } satisfies PageJob,
+      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor } satisfies PageJob,
       { jobId: childJobId(data.runId, `p${data.page + 1}`) },
     );
   }
@@ -188,16 +191,26 @@ async function lastSentBodies(ctx: SyncContext, sync: SyncDefinition, records: S
   return { previous, echoes };
 }
 
-/** Records that failed in earlier runs (this run's own failures were just tried). */
-async function failedIds(ctx: SyncContext, sync: string, runId: string): Promise<string[]> {
-  const [, entries] = await ctx.redis.hscan(ctx.keys.failed(sync), '0', 'COUNT', RETRY_IDS_PER_RUN);
+const NO_RETRY = { ids: [] as string[], cursor: '0' };
+
+/**
+ * Up to a page of records that failed in earlier runs (this run's own failures were just tried), from an HSCAN
+ * cursor; the cursor to go on from ('0' when the scan is complete). HSCAN returns every field present for the
+ * whole scan, so records failing again meanwhile (now marked with this run) are neither lost nor tried twice.
+ */
+async function failedIds(ctx: SyncContext, sync: string, runId: string, from: string): Promise<{ ids: string[]; cursor: string }> {
   const ids: string[] = [];
-  // HSCAN answers field, value, field, value...
-  for (let i = 0; i + 1 < entries.length && ids.length < RETRY_IDS_PER_RUN; i += 2) {
-    const failedIn = parseStoredObject(entries[i + 1])?.['runId'];
-    if (failedIn !== runId) ids.push(entries[i] ?? '');
-  }
-  return ids;
+  let cursor = from;
+  do {
+    const [next, entries] = await ctx.redis.hscan(ctx.keys.failed(sync), cursor, 'COUNT', RETRY_IDS_PER_PAGE);
+    cursor = next;
+    // HSCAN answers field, value, field, value...
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      if (parseStoredObject(entries[i + 1])?.['runId'] !== runId) ids.push(entries[i] ?? '');
+    }
+  } while (cursor !== '0' && ids.length < RETRY_IDS_PER_PAGE);
+  // COUNT is a hint: a page job holds at most 1,000 ids; any beyond wait for the next run.
+  return { ids: ids.slice(0, 1_000), cursor };
 }
 
 function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[] }>) {

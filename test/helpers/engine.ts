@@ -27,9 +27,11 @@ export async function createTestEngine(options: {
   settings?: Partial<EngineSettings>;
   workers?: WorkerOptions | false;
   syncs?: (loaded: Map<string, SyncDefinition>) => Map<string, SyncDefinition>;
+  /** Reuse an earlier engine's queues and state (a restart with other settings). @default a new one */
+  prefix?: string;
 }): Promise<TestEngine> {
   const url = inject('redisUrl');
-  const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
+  const prefix = options.prefix ?? `{cbt-${randomUUID().slice(0, 8)}}`;
   const definitions = await loadDefinitions({ mappingsDir: 'mappings', jobsDir: 'jobs' });
   if (definitions.issues.length > 0) throw new Error(`shipped files invalid: ${JSON.stringify(definitions.issues)}`);
   const syncs = options.syncs ? options.syncs(definitions.syncs) : definitions.syncs;

@@ -103,4 +103,5 @@ export const trata: ProviderDefinition<typeof TrataProspectInput> = {
   recordSchema: TrataProspect,
   writeSchema: TrataProspectInput,
   connect: (connection) => new TrataConnector(connection),
+  settingHints: { auth: 'TRATA_TOKEN', target: 'TRATA_BASE_URL', unreachable: 'TRATA_BASE_URL' },
 };

@@ -48,7 +48,7 @@ describe('Redis killed with kill -9 mid-run and restarted', () => {
     cleanups.push(() => redis.quit());
     const ledger = new RunLedger(redis, syncKeys(prefix));
     let runId = '';
-    await until(async () => ([runId = ''] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), 0, 0)).length > 0, 30_000, 'the run');
+    await until(async () => ([runId = ''] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0')).length > 0, 30_000, 'the run');
     await until(async () => (await ledger.get(runId))?.status !== 'PENDING', 120_000, 'the run to end');
     const run = (await ledger.get(runId))!;
     const errors = (await ledger.errors(runId, 0, 1_000)).errors;
