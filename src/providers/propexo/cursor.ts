@@ -11,7 +11,8 @@ import type { Cursor } from '../types.ts';
  *   so a record at the mark that is updated between two pages (it moves behind the end) cannot shift the offset
  *   and make us skip the record after it.
  * - `skip`: how many records at the mark were read; used as the offset only when more records share one instant
- *   than fit in a page (`seen` is then null).
+ *   than fit in a page (`seen` is then null). There, a record at the mark updated between two pages can still
+ *   shift the offset by one; the next run's lookback reads that instant again.
  *
  * Paging moves the mark forward (keyset): a record updated mid-scan moves behind the mark and is read later in
  * this run or by the next one.
