@@ -18,8 +18,12 @@ export interface FaultConfig {
   resetRate: number;
   /** Share of requests that are processed (the write happens) but whose answer is lost by a reset. */
   resetAfterProcessingRate: number;
+  /** The token is revoked: every faulted request answers 401 until this is cleared (a withdrawn credential). */
+  authRevoked: boolean;
   /** Only requests whose `METHOD /route` matches are faulted; empty means all (the admin routes never are). */
   routes: string[];
+  /** Only requests with one of these methods are faulted (`['POST', 'PUT', 'PATCH']`: writes); empty means all. */
+  methods: string[];
 }
 
 export const NO_FAULTS: FaultConfig = Object.freeze({
@@ -31,7 +35,9 @@ export const NO_FAULTS: FaultConfig = Object.freeze({
   hangRate: 0,
   resetRate: 0,
   resetAfterProcessingRate: 0,
+  authRevoked: false,
   routes: [],
+  methods: [],
 });
 
 /** mulberry32: small, fast, seedable; plenty for fault draws. */
@@ -68,12 +74,14 @@ export class Faults {
   }
 
   applies(route: string): boolean {
-    return this.#config.routes.length === 0 || this.#config.routes.includes(route);
+    const { routes, methods } = this.#config;
+    return (routes.length === 0 || routes.includes(route)) && (methods.length === 0 || methods.includes(route.slice(0, route.indexOf(' '))));
   }
 
   /** Decides what happens to one request, before it is served. */
   draw(): 'hang' | 'reset' | 'reset-after' | { status: number } | 'rate-limit' | 'serve' {
     const c = this.#config;
+    if (c.authRevoked) return { status: 401 };
     if (c.rateLimitBurst > 0) {
       this.#config = { ...c, rateLimitBurst: c.rateLimitBurst - 1 };
       return 'rate-limit';

@@ -1,0 +1,160 @@
+/**
+ * Reads crm-bridge's ledger straight from Redis (run summaries, run errors, the sync's failed records, a record's
+ * crosswalk and intent), through the product's own key layout. Read-only; every read retries while the nemesis
+ * has Redis down or paused.
+ */
+import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { syncKeys, type SyncKeys } from '../src/sync/keys.ts';
+import type { Report } from './checker.ts';
+
+export interface RunState {
+  runId: string;
+  sync: string;
+  status: string;
+  counts: Record<'pulled' | 'unchanged' | 'created' | 'updated' | 'rejected' | 'failed', number>;
+  pendingBatches: number;
+  pullDone: boolean;
+  reason: string | null;
+}
+
+const COUNTERS = ['pulled', 'unchanged', 'created', 'updated', 'rejected', 'failed'] as const;
+
+/** The fields a record error is matched on; anything else in the entry is kept for the evidence only. */
+interface ErrorEntry {
+  sourceId?: unknown;
+  target?: unknown;
+  code?: unknown;
+  reason?: unknown;
+  runId?: unknown;
+}
+
+function toReport(raw: string): (Report & { sourceId: string; target: string }) | null {
+  try {
+    const entry = JSON.parse(raw) as ErrorEntry;
+    if (typeof entry.sourceId !== 'string') return null;
+    return {
+      sourceId: entry.sourceId,
+      target: typeof entry.target === 'string' ? entry.target : '',
+      code: typeof entry.code === 'string' ? entry.code : 'UNKNOWN',
+      reason: typeof entry.reason === 'string' ? entry.reason : '',
+      runId: typeof entry.runId === 'string' ? entry.runId : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export class LedgerReader {
+  readonly #redis: Redis;
+  readonly keys: SyncKeys;
+
+  constructor(redisUrl: string, prefix: string) {
+    this.#redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 1_000, retryStrategy: () => 200 });
+    this.#redis.on('error', () => {});
+    this.keys = syncKeys(prefix);
+  }
+
+  async #retry<T>(read: (redis: Redis) => Promise<T>, totalMs = 30_000): Promise<T> {
+    const deadline = Date.now() + totalMs;
+    for (;;) {
+      try {
+        return await read(this.#redis);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
+  }
+
+  /** One run's summary; null while Redis cannot be read (the caller polls again) or if there is none. */
+  async tryRun(runId: string): Promise<RunState | null> {
+    try {
+      return await this.#readRun(this.#redis, runId);
+    } catch {
+      return null;
+    }
+  }
+
+  run(runId: string): Promise<RunState | null> {
+    return this.#retry((redis) => this.#readRun(redis, runId));
+  }
+
+  async #readRun(redis: Redis, runId: string): Promise<RunState | null> {
+    const raw = await redis.hgetall(this.keys.run(runId));
+    if (!raw['sync']) return null;
+    return {
+      runId,
+      sync: raw['sync'],
+      status: raw['status'] ?? 'PENDING',
+      counts: Object.fromEntries(COUNTERS.map((c) => [c, Number(raw[c] ?? 0)])) as RunState['counts'],
+      pendingBatches: Number(raw['pendingBatches'] ?? 0),
+      pullDone: raw['pullDone'] === '1',
+      reason: raw['reason'] ?? null,
+    };
+  }
+
+  /** Every run of the sync the ledger lists (oldest first). */
+  syncRuns(sync: string): Promise<string[]> {
+    return this.#retry((redis) => redis.zrange(this.keys.syncRuns(sync), 0, -1));
+  }
+
+  /** A run's record errors (the ledger keeps the first 1000 per run). */
+  async runErrors(runId: string): Promise<Array<Report & { sourceId: string; target: string }>> {
+    const items = await this.#retry((redis) => redis.lrange(this.keys.runErrors(runId), 0, -1));
+    return items.map(toReport).filter((r) => r !== null);
+  }
+
+  /** The sync's records whose last attempt failed, with that failure (what a retry would re-read). */
+  async failed(sync: string): Promise<Map<string, Report & { target: string }>> {
+    const all = await this.#retry((redis) => redis.hgetall(this.keys.failed(sync)));
+    const out = new Map<string, Report & { target: string }>();
+    for (const [sourceId, raw] of Object.entries(all)) {
+      const report = toReport(raw);
+      out.set(sourceId, report ?? { code: 'UNKNOWN', reason: raw, target: '' });
+    }
+    return out;
+  }
+
+  /** The crosswalk: source id → the target id the product linked it to. */
+  async crosswalk(sourceConnection: string, targetConnection: string): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.#retry((redis) => redis.hgetall(this.keys.crosswalk(sourceConnection, targetConnection)))));
+  }
+
+  /** What Redis knows of one record on one target: for the evidence of a duplicate or a loss. */
+  async recordState(sync: string, sourceConnection: string, targetConnection: string, targetKey: string, sourceId: string) {
+    const k = this.keys;
+    return this.#retry(async (redis) => {
+      const [crosswalk, intent, sent, failed] = await Promise.all([
+        redis.hget(k.crosswalk(sourceConnection, targetConnection), sourceId),
+        redis.hget(k.intent(sourceConnection, targetConnection), sourceId),
+        redis.hget(k.sent(sync, targetKey), sourceId),
+        redis.hget(k.failed(sync), sourceId),
+      ]);
+      return { crosswalk, intent, sent: sent !== null, failed };
+    });
+  }
+
+  /** Jobs still queued or running in the push queues (a run can end while its pushes go on). */
+  async pushBacklog(prefix: string): Promise<Record<string, number>> {
+    return this.#retry(async (redis) => {
+      const out: Record<string, number> = {};
+      for (const provider of ['trata', 'powerchord', 'propexo', 'overplane']) {
+        const base = `${prefix}:push-${provider}`;
+        const [wait, active, delayed, prioritized] = await Promise.all([
+          redis.llen(`${base}:wait`),
+          redis.llen(`${base}:active`),
+          redis.zcard(`${base}:delayed`),
+          redis.zcard(`${base}:prioritized`),
+        ]);
+        const total = wait + active + delayed + prioritized;
+        if (total > 0) out[provider] = total;
+      }
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#redis.disconnect();
+  }
+}
