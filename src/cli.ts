@@ -3,35 +3,30 @@
  * crm-bridge's command line. `start` is the all-in-one sandbox (`npm start`, API included); `worker` is what production runs;
  * `check` and `preview` let an operator trust a mapping before it runs; `simulate` serves the provider simulators.
  */
-import { parseArgs } from 'node:util';
-import { runCommand, statusCommand } from './api/cli-commands.ts';
+import { apiUrlOf, runCommand, statusCommand } from './api/cli-commands.ts';
 import { startRuntime, type Runtime } from './bootstrap/runtime.ts';
-import { startSandbox } from './bootstrap/sandbox.ts';
+import { runSimulateCommand } from './bootstrap/simulate-command.ts';
+import { commandUsage, isCommand, usage, vetArgs } from './cli-args.ts';
 import { parseEnv, type Env } from './config/env.ts';
 import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
 import { runPreviewCommand } from './mapping/index.ts';
 import { runCheckCommand } from './bootstrap/check-command.ts';
-import { PROVIDER_NAMES, type ProviderName } from './providers/types.ts';
 
-const USAGE = `usage: crm-bridge <command> [options]
-
-  start                       sandbox: private Redis, simulators for providers without tokens, workers,
-                              schedules and one immediate run of every enabled sync
-  worker                      workers and schedules against REDIS_URL and the configured providers
-  check                       validate every file in jobs/ and mappings/ (exit 1 with all errors)
-  preview <mapping> <record.json | -> [--explain]
-                              map one source record and print the target body (exit 1 on record errors)
-  simulate <provider | all> [--port N] [--records N]
-                              serve provider simulators until stopped; prints each base URL and token
-  api                         the HTTP API and dashboard only (HOST, PORT); needs API_TOKENS
-  run <sync> [--full] [--wait]
-                              start a run through the API (CRM_BRIDGE_API_URL, CRM_BRIDGE_API_TOKEN); --wait shows
-                              progress, prints the summary and exits 0 only for SUCCESS
-  status <job_id>             print a job as the API has it
-`;
+const USAGE = usage();
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && isCommand(command)) {
+    const verdict = vetArgs(command, rest);
+    if (verdict.kind === 'help') {
+      process.stdout.write(verdict.text);
+      return 0;
+    }
+    if (verdict.kind === 'error') {
+      process.stderr.write(verdict.text);
+      return 2;
+    }
+  }
   switch (command) {
     case 'start':
       return serve({ sandbox: true, runNow: true, api: { generateToken: true } });
@@ -60,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     case undefined:
     case 'help':
     case '--help':
-      process.stdout.write(USAGE);
+    case '-h':
+      if (rest[0] !== undefined && isCommand(rest[0])) process.stdout.write(commandUsage(rest[0]));
+      else process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;
     default:
       process.stderr.write(`unknown command "${command}"\n${USAGE}`);
@@ -74,7 +71,7 @@ function env(): Env {
 
 function cliIo() {
   const config = env();
-  return { out: (s: string) => void process.stdout.write(s), err: process.stderr, api: { url: config.CRM_BRIDGE_API_URL, token: config.CRM_BRIDGE_API_TOKEN } };
+  return { out: (s: string) => void process.stdout.write(s), err: process.stderr, api: { url: apiUrlOf(config), token: config.CRM_BRIDGE_API_TOKEN } };
 }
 
 async function serve(options: { sandbox: boolean; runNow: boolean; workers?: boolean; api?: { generateToken: boolean } }): Promise<number> {
@@ -97,27 +94,11 @@ async function check(): Promise<number> {
 }
 
 async function simulate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, records: { type: 'string' } } });
-  const which = positionals[0] ?? 'all';
-  const providers: ProviderName[] = which === 'all' ? [...PROVIDER_NAMES] : PROVIDER_NAMES.filter((p) => p === which);
-  if (providers.length === 0) {
-    process.stderr.write(`unknown provider "${which}" (one of: ${PROVIDER_NAMES.join(', ')}, all)\n`);
-    return 1;
-  }
-  const sandbox = await startSandbox({
-    providers,
-    ...(values.records ? { records: Number(values.records) } : {}),
-    ...(values.port ? { basePort: Number(values.port) } : {}),
-  });
-  for (const [provider, connection] of sandbox.connections) {
-    process.stdout.write(`${provider.padEnd(11)} ${connection.baseUrl}  token: ${connection.token}\n`);
-  }
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  await sandbox.close();
-  return 0;
+  return runSimulateCommand(args, { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s), stopped });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { COMMANDS } from '../cli-args.ts';
 import { ApiClient, ApiClientError } from './client.ts';
 import { ProgressRenderer } from './progress.ts';
 
@@ -10,6 +11,16 @@ export interface CliIo {
   api: { url: string; token: string | undefined };
   /** Poll interval for `--wait`, ms. @default 500 */
   pollMs?: number;
+}
+
+/**
+ * The API the CLI talks to: CRM_BRIDGE_API_URL when set, else this machine's own (`npm start` listens on HOST:PORT;
+ * a wildcard HOST is reached through loopback).
+ */
+export function apiUrlOf(env: { CRM_BRIDGE_API_URL?: string | undefined; HOST: string; PORT: number }): string {
+  if (env.CRM_BRIDGE_API_URL) return env.CRM_BRIDGE_API_URL;
+  const host = ['0.0.0.0', '::', '[::]', ''].includes(env.HOST) ? '127.0.0.1' : env.HOST;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${env.PORT}`;
 }
 
 function client(io: CliIo): ApiClient | null {
@@ -25,7 +36,7 @@ function client(io: CliIo): ApiClient | null {
  * prints its summary as JSON; the exit code is 0 only for SUCCESS (without --wait: 0 once the run is accepted).
  */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { full: { type: 'boolean' }, wait: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMANDS.run.options });
   const sync = positionals[0];
   if (!sync) {
     io.err.write('usage: crm-bridge run <sync> [--full] [--wait]\n');

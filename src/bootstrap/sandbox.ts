@@ -29,7 +29,8 @@ export interface SandboxOptions {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const records = options.records ?? 40;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const port = (i: number) => (options.basePort ? options.basePort + i : 0);
+  // One provider asked gets basePort itself; with several, each keeps its slot (PowerChord's four from +3).
+  const port = (i: number) => (options.basePort ? options.basePort + (options.providers.length === 1 ? 0 : i) : 0);
   const simulators = new Map<ProviderName, RunningSimulator & { store: unknown }>();
   const connections = new Map<string, ConnectionConfig>();
   const connect = (provider: ProviderName, baseUrl: string, token: string, extra: Record<string, string> = {}) =>

@@ -34,8 +34,8 @@ const BaseEnvSchema = z.object({
   /** Failed authentications per client address within AUTH_FAILURE_WINDOW_S before it is answered 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   AUTH_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** The API base URL the CLI (`run`, `status`) talks to. */
-  CRM_BRIDGE_API_URL: url.default('http://127.0.0.1:3000'),
+  /** The API base URL the CLI (`run`, `status`) talks to. @default this machine's own API: `http://127.0.0.1:$PORT` */
+  CRM_BRIDGE_API_URL: url.optional(),
   CRM_BRIDGE_API_TOKEN: optionalText,
   JOBS_DIR: z.string().default('jobs'),
   MAPPINGS_DIR: z.string().default('mappings'),

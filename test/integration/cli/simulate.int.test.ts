@@ -1,22 +1,94 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import got from 'got';
 import { describe, expect, it } from 'vitest';
+import { checkConnections, connectionsFromEnv } from '../../../src/config/connections.ts';
+import { parseEnv } from '../../../src/config/env.ts';
 import { exitOf, until } from '../../helpers/worker-process.ts';
 
+/** Starts `crm-bridge simulate …`, waits for its last line, and parses the `NAME=value` lines it printed. */
+async function simulate(args: string[]) {
+  const child = spawn(process.execPath, ['src/cli.ts', 'simulate', ...args], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await until(() => output.includes('# stop with Ctrl-C'), 20_000, 'the simulators to start');
+  const env = Object.fromEntries(output.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => {
+    const [name, ...value] = l.split('=');
+    return [name!, value.join('=').replace(/^'(.*)'$/, '$1')];
+  }));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    return (await exitOf(child)).code;
+  };
+  return { env, output, stop };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('crm-bridge simulate', () => {
-  it('serves a seeded simulator and prints its base URL and token', async () => {
-    const child = spawn(process.execPath, ['src/cli.ts', 'simulate', 'trata', '--records', '5'], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  it('serves a seeded simulator and prints the environment lines that reach it', async () => {
+    const sim = await simulate(['trata', '--records', '5']);
     try {
-      await until(() => /token: \S+/.test(output), 20_000, 'the simulator to start');
-      const [, url, token] = /^trata\s+(\S+)\s+token: (\S+)$/m.exec(output) ?? [];
-      const prospects = await got(`${url}/v1/prospects`, { headers: { authorization: `Bearer ${token}` } }).json<unknown[]>();
+      const prospects = await got(`${sim.env['TRATA_BASE_URL']}/v1/prospects`, { headers: { authorization: `Bearer ${sim.env['TRATA_TOKEN']}` } }).json<unknown[]>();
       expect(prospects).toHaveLength(5);
-      expect((await got(`${url}/v1/prospects`, { throwHttpErrors: false })).statusCode).toBe(401);
+      expect((await got(`${sim.env['TRATA_BASE_URL']}/v1/prospects`, { throwHttpErrors: false })).statusCode).toBe(401);
     } finally {
-      child.kill('SIGTERM');
-      expect((await exitOf(child)).code).toBe(0);
+      expect(await sim.stop()).toBe(0);
     }
+  });
+
+  it('simulate powerchord --port N listens on N and prints a complete, valid connection', async () => {
+    const port = await freePort();
+    const sim = await simulate(['powerchord', '--port', String(port)]);
+    try {
+      expect(sim.env['POWERCHORD_BASE_URL']).toBe(`http://127.0.0.1:${port}`);
+      expect(Object.keys(sim.env)).toEqual(expect.arrayContaining(['POWERCHORD_TRUNK_ID', 'POWERCHORD_ORGANIZATION_ID', 'POWERCHORD_LEADS_BASE_URL', 'POWERCHORD_REGION']));
+      // What a worker does with these lines: its configuration accepts them whole.
+      const connections = connectionsFromEnv(parseEnv(sim.env));
+      expect(() => checkConnections(connections)).not.toThrow();
+      expect(connections.get('powerchord')?.options).toMatchObject({ trunkId: sim.env['POWERCHORD_TRUNK_ID'] });
+      // The API host answers on N itself (a login or a 401/403 is an answer; a refused connection is not).
+      const answer = await got.post(`http://127.0.0.1:${port}/v3/oauth2/login`, { json: { email: sim.env['POWERCHORD_EMAIL'] ?? 'x', password: sim.env['POWERCHORD_PASSWORD'] ?? 'x' }, throwHttpErrors: false });
+      expect(answer.statusCode).toBeLessThan(500);
+    } finally {
+      expect(await sim.stop()).toBe(0);
+    }
+  });
+
+  it('simulate all prints Propexo\'s integration id beside its URL and token', async () => {
+    const sim = await simulate(['all', '--records', '1']);
+    try {
+      expect(Object.keys(sim.env)).toEqual(expect.arrayContaining(['TRATA_TOKEN', 'OVERPLANE_TOKEN', 'PROPEXO_TOKEN', 'PROPEXO_INTEGRATION_ID', 'POWERCHORD_TRUNK_ID']));
+      expect(() => checkConnections(connectionsFromEnv(parseEnv(sim.env)))).not.toThrow();
+    } finally {
+      expect(await sim.stop()).toBe(0);
+    }
+  });
+});
+
+describe('crm-bridge <command> --help and bad options', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['src/cli.ts', ...args], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 20_000 });
+
+  it('run --help prints its usage and exits 0', () => {
+    const help = cli('run', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: crm-bridge run <sync> \[--full\] \[--wait\]/);
+    expect(cli('help', 'simulate').stdout).toMatch(/^usage: crm-bridge simulate/);
+  });
+
+  it('an unknown option is one line naming it, then the usage, exit 2, no stack', () => {
+    const bad = cli('run', 'trata-to-powerchord', '--fast');
+    expect(bad.status).toBe(2);
+    const [first, second] = bad.stderr.split('\n');
+    expect(first).toBe("crm-bridge run: unknown option '--fast'");
+    expect(second).toMatch(/^usage: crm-bridge run/);
+    expect(bad.stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+    expect(cli('simulate', 'trata', '--port').status).toBe(2);
   });
 });
