@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { scrubJsonText } from './secrets.ts';
 
 /**
@@ -42,11 +43,33 @@ function serializeError(error: unknown): unknown {
   return out;
 }
 
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT when set; otherwise human-readable on a terminal and JSON for log collectors (a pipe, a file). */
+export function resolveLogFormat(configured: LogFormat | undefined, stdoutIsTty: boolean): LogFormat {
+  return configured ?? (stdoutIsTty ? 'pretty' : 'json');
+}
+
+/**
+ * A pino-pretty stream: one coloured line per entry with the fields after it. Synchronous, so the last lines before
+ * a crash's exit are written. It formats what the JSON writer produced, after the scrubber ran.
+ */
+export function prettyStream(options: { colorize?: boolean; destination?: NodeJS.WritableStream } = {}): pino.DestinationStream {
+  return pretty({
+    colorize: options.colorize ?? process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    sync: true,
+    ...(options.destination ? { destination: options.destination } : {}),
+  });
+}
+
 /**
  * Every line also goes through the secrets scrubber (src/secrets.ts) as written: whatever path or message a
- * configured secret hides in, at any depth, it leaves as `[redacted]`.
+ * configured secret hides in, at any depth, it leaves as `[redacted]`. Without a destination it writes to stdout, in
+ * `format` (LOG_FORMAT) or else as resolveLogFormat decides.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, options: { format?: LogFormat } = {}): Logger {
   return pino(
     {
       level,
@@ -55,7 +78,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: serializeError, error: serializeError },
       hooks: { streamWrite: scrubJsonText },
     },
-    destination,
+    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : undefined),
   );
 }
 

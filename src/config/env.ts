@@ -15,6 +15,8 @@ const url = z.url({ protocol: /^https?$/ });
  */
 const BaseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one object a line) or `pretty` (pino-pretty); unset: pretty when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Redis to use; when unset, `npm start` and the tests start a private redis-server. */
   REDIS_URL: url.or(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')).optional(),
   /** Queue key prefix. The braces are a Redis Cluster hash tag: every queue key lands in one slot. */

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it, inject } from 'vitest';
+import { exitOf, until } from '../../helpers/worker-process.ts';
+
+/** Starts `crm-bridge worker` (no connections: it logs its start and idles), under a terminal or a pipe. */
+async function firstLines(options: { tty: boolean; format?: string }): Promise<string> {
+  const command = `${process.execPath} src/cli.ts worker`;
+  const env = { PATH: process.env['PATH'], REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `log-${Date.now()}`, LOG_LEVEL: 'info', ...(options.format ? { LOG_FORMAT: options.format } : {}) };
+  // script(1) gives the child a pseudo-terminal, as a user's shell does.
+  const child = options.tty
+    ? spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn(process.execPath, ['src/cli.ts', 'worker'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await until(() => output.split('\n').length > 2, 20_000, 'the worker to log its start');
+  } finally {
+    // Under script(1) the worker is script's child: it ends with its terminal.
+    child.kill('SIGTERM');
+    await exitOf(child);
+  }
+  return output.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+describe('npm start / worker logs', () => {
+  it('are human-readable on a terminal', async () => {
+    const text = await firstLines({ tty: true });
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /m);
+    expect(text).not.toMatch(/^\{"level"/m);
+  });
+
+  it('are JSON lines through a pipe, and LOG_FORMAT overrides either way', async () => {
+    const piped = await firstLines({ tty: false });
+    expect(() => JSON.parse(piped.split('\n')[0]!)).not.toThrow();
+    expect(await firstLines({ tty: false, format: 'pretty' })).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /m);
+    expect(await firstLines({ tty: true, format: 'json' })).toMatch(/^\{"level":30/m);
+  });
+});
