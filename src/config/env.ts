@@ -56,6 +56,8 @@ const BaseEnvSchema = z.object({
   WORKER_NAME: optionalText,
   /** A job's lock period, ms: a killed worker's jobs go to another worker once it lapses. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** An async write (Propexo) still PENDING this long is reported as failed (a create: OUTCOME_UNKNOWN). */
+  CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
   /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(8),
 

@@ -83,6 +83,7 @@ local bad = tonumber(redis.call('HGET', run, 'failed') or '0') + tonumber(redis.
 local good = tonumber(redis.call('HGET', run, 'created') or '0') + tonumber(redis.call('HGET', run, 'updated') or '0') + tonumber(redis.call('HGET', run, 'unchanged') or '0')
 local status = 'SUCCESS'
 if bad > 0 then status = (good > 0) and 'PARTIAL_SUCCESS' or 'FAILURE' end
+if redis.call('HGET', run, 'sourceFailed') == '1' then status = 'FAILURE' end
 redis.call('HSET', run, 'status', status, 'finishedAt', ARGV[1])
 return 1
 `;
@@ -105,6 +106,14 @@ redis.call('LTRIM', errors, 0, ${MAX_ERRORS_PER_RUN - 1})
 redis.call('LTRIM', syncErrors, 0, ${MAX_ERRORS_PER_SYNC - 1})
 redis.call('EXPIRE', errors, ${RUN_TTL_S})
 ${FINALIZE.replace('local run = KEYS[1]', '').replaceAll('ARGV[1]', 'ARGV[7]')}
+`;
+
+/** Marks the source failed (a page failed for good) and tries to finish the run. */
+const FAIL_SOURCE = `
+local run = KEYS[1]
+if redis.call('HGET', run, 'status') ~= 'PENDING' then return -1 end
+redis.call('HSET', run, 'sourceFailed', '1', 'pullDone', '1', 'reason', ARGV[1])
+${FINALIZE.replace('local run = KEYS[1]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
 /** Closes one push batch once, adds its per-record outcomes, then tries to finish the run. */
@@ -147,6 +156,7 @@ type LedgerRedis = Redis & {
   cbRecordPage(...args: (string | number)[]): Promise<number>;
   cbFinishBatch(...args: (string | number)[]): Promise<number>;
   cbFinalize(...args: (string | number)[]): Promise<number>;
+  cbFailSource(...args: (string | number)[]): Promise<number>;
 };
 
 /** The run ledger: every run's status, counts and record-level errors, kept in Redis. */
@@ -159,6 +169,7 @@ export class RunLedger {
       redis.defineCommand('cbRecordPage', { numberOfKeys: 4, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 2, lua: FINISH_BATCH });
       redis.defineCommand('cbFinalize', { numberOfKeys: 1, lua: FINALIZE });
+      redis.defineCommand('cbFailSource', { numberOfKeys: 1, lua: FAIL_SOURCE });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
     }
     this.#redis = redis as LedgerRedis;
@@ -234,12 +245,13 @@ export class RunLedger {
   }
 
   /** Ends a run that cannot go on (its source failed for good). */
+  /**
+   * The run's source failed for good: nothing more will be read. The run ends FAILURE once the pushes it already
+   * enqueued have settled (until then it stays the sync's active run, so no next run races them). Returns true if
+   * it ended now.
+   */
   async fail(runId: string, reason: string): Promise<boolean> {
-    const key = this.#keys.run(runId);
-    const status = await this.#redis.hget(key, 'status');
-    if (status !== 'PENDING') return false;
-    await this.#redis.hset(key, { status: 'FAILURE', reason: scrubText(reason), finishedAt: new Date().toISOString() });
-    return true;
+    return (await this.#redis.cbFailSource(this.#keys.run(runId), scrubText(reason), new Date().toISOString())) === 1;
   }
 
   async get(runId: string): Promise<RunSummary | null> {

@@ -247,7 +247,8 @@ async function writeOne(
     if (existing) {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing));
       call.operation = 'update';
-      return settle(target, record, await connector.update!(existing, record.body, { signal }), 'updated');
+      // Found after this run's own interrupted create: that create made it, so the run counts a create.
+      return settle(target, record, await connector.update!(existing, record.body, { signal }), intent === runId ? 'created' : 'updated');
     }
   }
   call.operation = 'create';
@@ -371,5 +372,6 @@ function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, t
 }
 
 function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {
-  return { sourceId, target: target.key, path, reason, code, at: new Date().toISOString(), ...(writeJobId ? { value: { writeJobId } } : {}) };
+  // Named by its connection (what the operator configured), not by its index in the job file.
+  return { sourceId, target: target.connection, path, reason, code, at: new Date().toISOString(), ...(writeJobId ? { value: { writeJobId } } : {}) };
 }

@@ -43,9 +43,9 @@ export async function onRunFinished(ctx: SyncContext, sync: string, runId: strin
 
 /** Ends a run that cannot go on (its source failed for good). */
 export async function failRun(ctx: SyncContext, sync: string, runId: string, reason: string): Promise<void> {
-  if (!(await ctx.ledger.fail(runId, reason))) return;
-  ctx.logger.error({ sync, runId, reason }, 'run failed');
-  await onRunFinished(ctx, sync, runId);
+  ctx.logger.error({ sync, runId, reason }, 'run failing: its source failed (it ends once its enqueued pushes settle)');
+  // Ended now if no push of it is pending; otherwise the last push batch ends it (FAILURE) and releases the sync.
+  if (await ctx.ledger.fail(runId, reason)) await onRunFinished(ctx, sync, runId);
 }
 
 /** Shows the run's counts as its job's progress, so the dashboard follows a run as it goes. */
