@@ -1,11 +1,14 @@
 import type { JobView } from './schemas.ts';
 
-/** One line describing a run in progress: `[#####-----]  42%  pulled 120  pushed 40  failed 2  PENDING`. */
+/**
+ * One line describing a run in progress, in the words of its counts:
+ * `[#####-----]  42%  pulled 120  pushed 40  unchanged 3  rejected 1  failed 2  PENDING`.
+ */
 export function progressLine(job: JobView, width = 24): string {
   const filled = Math.round((job.progress.percent / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const c = job.counts;
-  return `${bar} ${String(job.progress.percent).padStart(3)}%  pulled ${c.pulled}  pushed ${c.pushed}  unchanged ${c.unchanged}  failed ${c.failed + c.rejected}  ${job.status}`;
+  return `${bar} ${String(job.progress.percent).padStart(3)}%  pulled ${c.pulled}  pushed ${c.pushed}  unchanged ${c.unchanged}  rejected ${c.rejected}  failed ${c.failed}  ${job.status}`;
 }
 
 /**

@@ -88,9 +88,13 @@ redis.call('HSET', run, 'status', status, 'finishedAt', ARGV[1])
 return 1
 `;
 
-/** Records a page once (a retried page job counts nothing twice), then tries to finish the run. */
+/**
+ * Records a page once (a retried page job counts nothing twice), then tries to finish the run. A rejected record
+ * is also marked failed (its first error, code REJECTED), so the errors listing and a retry see it; the automatic
+ * retry at a run's end leaves REJECTED ones alone (the same data would be rejected again).
+ */
 const RECORD_PAGE = `
-local run, pages, errors, syncErrors = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local run, pages, errors, syncErrors, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 if redis.call('HSETNX', pages, ARGV[1], '1') == 0 then return -1 end
 redis.call('EXPIRE', pages, ${RUN_TTL_S})
 redis.call('HINCRBY', run, 'pulled', ARGV[2])
@@ -98,9 +102,15 @@ redis.call('HINCRBY', run, 'unchanged', ARGV[3])
 redis.call('HINCRBY', run, 'rejected', ARGV[4])
 redis.call('HINCRBY', run, 'pendingBatches', ARGV[5])
 if ARGV[6] == '1' then redis.call('HSET', run, 'pullDone', '1') end
+local marked = {}
 for i = 8, #ARGV do
   redis.call('RPUSH', errors, ARGV[i])
   redis.call('LPUSH', syncErrors, ARGV[i])
+  local sourceId = cjson.decode(ARGV[i]).sourceId
+  if not marked[sourceId] then
+    marked[sourceId] = true
+    redis.call('HSET', failed, sourceId, ARGV[i])
+  end
 end
 redis.call('LTRIM', errors, 0, ${MAX_ERRORS_PER_RUN - 1})
 redis.call('LTRIM', syncErrors, 0, ${MAX_ERRORS_PER_SYNC - 1})
@@ -151,7 +161,22 @@ redis.call('EXPIRE', errors, ${RUN_TTL_S})
 return fresh
 `;
 
+/** Clears the failed mark of records whose mark is a rejection (a push failure stays until a push succeeds). */
+const CLEAR_REJECTED = `
+local cleared = 0
+for i = 1, #ARGV do
+  local entry = redis.call('HGET', KEYS[1], ARGV[i])
+  local ok, parsed = pcall(cjson.decode, entry or 'null')
+  if ok and type(parsed) == 'table' and parsed.code == 'REJECTED' then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    cleared = cleared + 1
+  end
+end
+return cleared
+`;
+
 type LedgerRedis = Redis & {
+  cbClearRejected(...args: string[]): Promise<number>;
   cbRecordFailures(...args: (string | number)[]): Promise<number>;
   cbRecordPage(...args: (string | number)[]): Promise<number>;
   cbFinishBatch(...args: (string | number)[]): Promise<number>;
@@ -166,11 +191,12 @@ export class RunLedger {
 
   constructor(redis: Redis, keys: SyncKeys) {
     if (!('cbRecordPage' in redis)) {
-      redis.defineCommand('cbRecordPage', { numberOfKeys: 4, lua: RECORD_PAGE });
+      redis.defineCommand('cbRecordPage', { numberOfKeys: 5, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 2, lua: FINISH_BATCH });
       redis.defineCommand('cbFinalize', { numberOfKeys: 1, lua: FINALIZE });
       redis.defineCommand('cbFailSource', { numberOfKeys: 1, lua: FAIL_SOURCE });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
+      redis.defineCommand('cbClearRejected', { numberOfKeys: 1, lua: CLEAR_REJECTED });
     }
     this.#redis = redis as LedgerRedis;
     this.#keys = keys;
@@ -202,7 +228,7 @@ export class RunLedger {
   ): Promise<boolean> {
     const k = this.#keys;
     const result = await this.#redis.cbRecordPage(
-      k.run(runId), k.runPages(runId), k.runErrors(runId), k.syncErrors(sync),
+      k.run(runId), k.runPages(runId), k.runErrors(runId), k.syncErrors(sync), k.failed(sync),
       page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
       ...errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e }))),
     );
@@ -272,6 +298,29 @@ export class RunLedger {
     const key = this.#keys.syncErrors(sync);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
     return { total, errors: items.map(parseErrorEntry) };
+  }
+
+  /**
+   * The sync's records that are failed now, each with its last error (rejected by a mapping, or refused by a
+   * target), newest first: a record that later succeeded is no longer here. Retrying takes exactly these.
+   */
+  async currentErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
+    const all = (await this.#redis.hvals(this.#keys.failed(sync))).map(parseErrorEntry);
+    all.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return { total: all.length, errors: all.slice(offset, offset + limit) };
+  }
+
+  /** These records map without error and their targets hold the result: a rejection of theirs is over. */
+  async clearRejected(sync: string, sourceIds: readonly string[]): Promise<number> {
+    if (sourceIds.length === 0) return 0;
+    return this.#redis.cbClearRejected(this.#keys.failed(sync), ...sourceIds);
+  }
+
+  /** Of these records, those failed now (a record absent from the answer has succeeded since, or was deleted). */
+  async failedNow(sync: string, sourceIds: readonly string[]): Promise<Set<string>> {
+    if (sourceIds.length === 0) return new Set();
+    const values = await this.#redis.hmget(this.#keys.failed(sync), ...sourceIds);
+    return new Set(sourceIds.filter((_, i) => values[i] !== null));
   }
 
   /** Newest first. */

@@ -65,7 +65,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
       const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: parseStoredObject(before) });
       if (!result.ok) {
         const at = new Date().toISOString();
-        for (const e of result.errors) errors.push({ sourceId: record.id, target: target.key, path: e.path, reason: e.reason, value: e.value, code: 'REJECTED', at });
+        for (const e of result.errors) errors.push({ sourceId: record.id, target: target.connection, path: e.path, reason: e.reason, value: e.value, code: 'REJECTED', at });
         continue;
       }
       const fingerprint = canonicalJson(result.body);
@@ -133,9 +133,12 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
     await ctx.redis.set(ctx.keys.cursor(sync.name), JSON.stringify(resume));
   }
   for (const target of sync.targets) {
-    const count = new Set(errors.filter((e) => e.target === target.key).map((e) => e.sourceId)).size;
+    const count = new Set(errors.filter((e) => e.target === target.connection).map((e) => e.sourceId)).size;
     if (count > 0) countRecords(target.provider, 'rejected', count);
   }
+  // A record rejected before that now maps, for every target, to what they already hold is no longer failed.
+  const open = new Set([...errors.map((e) => e.sourceId), ...batches.flatMap((b) => b.records.map((r) => r.sourceId))]);
+  await ctx.ledger.clearRejected(sync.name, records.map((r) => r.id).filter((id) => !open.has(id)));
   if (finished) await onRunFinished(ctx, sync.name, data.runId);
   else await reportProgress(ctx, data.runId);
   log.debug({ records: records.length, unchanged, rejected, batches: batches.length, done }, 'page processed');
@@ -206,7 +209,9 @@ async function failedIds(ctx: SyncContext, sync: string, runId: string, from: st
     cursor = next;
     // HSCAN answers field, value, field, value...
     for (let i = 0; i + 1 < entries.length; i += 2) {
-      if (parseStoredObject(entries[i + 1])?.['runId'] !== runId) ids.push(entries[i] ?? '');
+      const entry = parseStoredObject(entries[i + 1]);
+      // A rejected record is retried when asked (its mapping may have been fixed), not by every run.
+      if (entry?.['runId'] !== runId && entry?.['code'] !== 'REJECTED') ids.push(entries[i] ?? '');
     }
   } while (cursor !== '0' && ids.length < RETRY_IDS_PER_PAGE);
   // COUNT is a hint: a page job holds at most 1,000 ids; any beyond wait for the next run.

@@ -56,8 +56,9 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
 
   app.get('/v1/syncs/:name/errors', {
     schema: {
-      summary: "A sync's record-level errors",
-      description: 'Newest first, paged; the last 5000 are kept.',
+      summary: "A sync's failed records",
+      description:
+        'Each record of the sync that is failed now (rejected by its mapping, or refused by a target) with its last error, newest first, paged. A record that later succeeds leaves the list; `POST …/errors/retry` retries exactly these. Each run keeps its own errors (`GET /v1/jobs/{job_id}`).',
       tags: ['syncs'],
       params: SyncParams,
       querystring: Paging,
@@ -67,7 +68,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const { name } = request.params;
     requireSync(deps, name, 'params.name');
     const { offset, limit } = request.query;
-    const page = await withDeadline(engine.ledger.syncErrors(name, offset, limit), deadline);
+    const page = await withDeadline(engine.ledger.currentErrors(name, offset, limit), deadline);
     return { total: page.total, offset, limit, items: page.errors };
   });
 };

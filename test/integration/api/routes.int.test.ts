@@ -256,8 +256,14 @@ describe('GET /v1/syncs, /v1/syncs/{name}/runs, /v1/syncs/{name}/errors', () => 
     const runs = await inject({ method: 'GET', url: `/v1/syncs/${SYNC}/runs?limit=1`, headers: auth() });
     expect(runs.statusCode).toBe(200);
     expect(runs.json()).toMatchObject({ total: expect.any(Number), offset: 0, limit: 1, items: [{ sync: SYNC }] });
+    // The errors are the records failed now (what a retry takes), newest first.
+    const failed = h.engine.ctx.keys.failed(SYNC);
+    await h.redis.del(failed);
+    for (const n of [1, 2, 3]) {
+      await h.redis.hset(failed, `s${n}`, JSON.stringify({ sourceId: `s${n}`, target: 'powerchord', path: 'Status', reason: `bad ${n}`, code: 'REJECTED', at: `2026-01-0${n}T00:00:00.000Z` }));
+    }
     const errors = await inject({ method: 'GET', url: `/v1/syncs/${SYNC}/errors?offset=0&limit=2`, headers: auth() });
-    expect(errors.json()).toMatchObject({ total: 3, limit: 2, items: [{ sourceId: 's3' }, { sourceId: 's2' }] });
+    expect(errors.json()).toMatchObject({ total: 3, limit: 2, items: [{ sourceId: 's3', target: 'powerchord' }, { sourceId: 's2' }] });
     const badLimit = await inject({ method: 'GET', url: `/v1/syncs/${SYNC}/runs?limit=abc`, headers: auth() });
     expect(badLimit.statusCode).toBe(400);
     expect(fieldsOf(badLimit.json())).toContain('query.limit');

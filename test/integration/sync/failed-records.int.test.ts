@@ -26,7 +26,7 @@ describe('failed records are not lost', () => {
     expect(first.status).toBe('FAILURE');
     expect(first.counts).toMatchObject({ pulled: 6, failed: 6, created: 0 });
     const { errors } = await t.engine.ledger.errors(first.runId);
-    expect(errors[0]).toMatchObject({ target: '0', code: 'ERR_PROVIDER_VALIDATION', reason: expect.stringContaining('answered 400') });
+    expect(errors[0]).toMatchObject({ target: 'powerchord', code: 'ERR_PROVIDER_VALIDATION', reason: expect.stringContaining('answered 400') });
 
     // Nothing changed at the source, and the cursor is past these records: the retry phase still brings them.
     const second = await t.waitForRun(await t.engine.enqueueRun('trata-to-powerchord'));
