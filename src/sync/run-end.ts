@@ -2,6 +2,7 @@ import { observeRun } from '../metrics.ts';
 import { SYNC_QUEUE } from '../queues/contracts.ts';
 import type { SyncContext } from './context.ts';
 import type { RunSummary } from './ledger.ts';
+import { showRunFailed } from './run-job-failed.ts';
 
 /**
  * Where a run ends, whoever ends it: the last page, the last push batch, or a job that failed for good. Holding
@@ -39,6 +40,8 @@ export async function onRunFinished(ctx: SyncContext, sync: string, runId: strin
   const run = await reportProgress(ctx, runId);
   if (run) observeRun(run);
   ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts, reason: run?.reason ?? undefined }, 'run finished');
+  // For bull-board: a run that ended FAILURE shows as a failed job with its reason (src/sync/run-job-failed.ts).
+  if (run?.status === 'FAILURE') await showRunFailed(ctx, run);
 }
 
 /** Ends a run that cannot go on (its source failed for good). */
