@@ -9,6 +9,7 @@ import { runSimulateCommand } from './bootstrap/simulate-command.ts';
 import { commandUsage, isCommand, usage, vetArgs } from './cli-args.ts';
 import { parseEnv, type Env } from './config/env.ts';
 import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
+import { createLogger } from './logger.ts';
 import { runPreviewCommand } from './mapping/index.ts';
 import { runCheckCommand } from './bootstrap/check-command.ts';
 
@@ -74,18 +75,44 @@ function cliIo() {
   return { out: (s: string) => void process.stdout.write(s), err: process.stderr, api: { url: apiUrlOf(config), token: config.CRM_BRIDGE_API_TOKEN } };
 }
 
+/**
+ * Runs until SIGTERM or SIGINT, then shuts down within SHUTDOWN_TIMEOUT_S + 2 s whatever Redis does. Exit code 1
+ * when jobs were abandoned (BullMQ re-delivers them as stalled) or the shutdown itself had to be cut short.
+ */
 async function serve(options: { sandbox: boolean; runNow: boolean; workers?: boolean; api?: { generateToken: boolean } }): Promise<number> {
   const workers = options.workers ?? true;
-  const runtime: Runtime = await startRuntime({ env: env(), sandbox: options.sandbox, workers, schedule: workers, runNow: options.runNow, api: options.api });
-  await new Promise<void>((resolve) => {
+  const config = env();
+  const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {});
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({ env: config, sandbox: options.sandbox, workers, schedule: workers, runNow: options.runNow, api: options.api, logger });
+  } catch (error) {
+    // Bad configuration is told to the operator as text (below); anything else (Redis lost mid-start) is a log line.
+    if (error instanceof ConfigError || error instanceof FileInvalidError) throw error;
+    logger.fatal({ err: error }, 'could not start');
+    return 1;
+  }
+  // Crashes keep Node's semantics (exit 1) but are logged as one JSON line, like everything else the process says.
+  process.on('uncaughtException', (error) => exitOnCrash(runtime, 'uncaught exception', error));
+  process.on('unhandledRejection', (reason) => exitOnCrash(runtime, 'unhandled rejection', reason));
+  return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       runtime.logger.info({ signal }, 'signal received');
-      void runtime.shutdown().then(resolve);
+      // The last resort, should anything outlive the runtime's own bounded shutdown (a hung socket, a child process).
+      setTimeout(() => {
+        runtime.logger.error({ timeoutS: config.SHUTDOWN_TIMEOUT_S }, 'shutdown did not finish in time: exiting');
+        resolve(1);
+      }, config.SHUTDOWN_TIMEOUT_S * 1_000 + 1_500).unref();
+      void runtime.shutdown().then((report) => resolve(report.abandoned > 0 ? 1 : 0));
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  return 0;
+}
+
+function exitOnCrash(runtime: Runtime, what: string, error: unknown): void {
+  runtime.logger.fatal({ err: error }, what);
+  process.exit(1);
 }
 
 async function check(): Promise<number> {

@@ -66,6 +66,16 @@ export class JobDataInvalidError extends Error {
   }
 }
 
+/** Redis is not connected, so a command was not sent (nothing it would have done happened). */
+export class RedisUnavailableError extends Error {
+  readonly code = ErrorCode.REDIS_UNAVAILABLE;
+  readonly retryable = true;
+  constructor(what: string) {
+    super(`Redis is not connected: ${what}`);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
 /** The provider does not offer this operation (e.g. listing PowerChord leads). */
 export class UnsupportedOperationError extends Error {
   readonly code = ErrorCode.UNSUPPORTED_OPERATION;

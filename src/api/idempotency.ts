@@ -21,7 +21,9 @@ export interface IdempotentStart {
  * Starts work at most once per `Idempotency-Key`. The key is reserved with SET NX together with the job id the
  * work will get, and only then is the job enqueued under that id; a crash between the two leaves a reservation
  * that the next request with the key completes, under the same id, so BullMQ's duplicate-id check makes it a
- * no-op when the job got in. A key reused for a different request (another route or body) is a 409.
+ * no-op when the job got in. The id is derived from the key and the request (`jobIdFor`), so even a retry that
+ * finds no reservation (released by an attempt that gave up) names the same job. A key reused for a different
+ * request (another route or body) is a 409.
  */
 export class IdempotencyStore {
   readonly #redis: Redis;
@@ -37,45 +39,58 @@ export class IdempotencyStore {
     return createHash('sha256').update(route).update('\n').update(canonicalJson(body ?? null)).digest('hex');
   }
 
+  /** The job id of the work a key starts for a request (BullMQ custom ids may not contain ':'). */
+  static jobIdFor(kind: JobKind, key: string, fingerprint: string): string {
+    return `${kind}-${createHash('sha256').update(key).update('\n').update(fingerprint).digest('hex').slice(0, 32)}`;
+  }
+
   /**
    * `start(jobId)` enqueues and answers the id it used (null: nothing to do, and the key is released).
-   * `newJobId` makes the id stored in the reservation.
+   * `jobId` is the id stored in a new reservation; an existing one keeps its own.
    */
-  async run(key: string, fingerprint: string, newJobId: () => string, start: (jobId: string) => Promise<string | null>): Promise<IdempotentStart | null> {
+  async run(key: string, fingerprint: string, jobId: string, start: (jobId: string) => Promise<string | null>): Promise<IdempotentStart | null> {
     const redisKey = this.#keyOf(createHash('sha256').update(key).digest('hex'));
-    const reserved: Entry = { hash: fingerprint, jobId: newJobId(), state: 'reserved' };
+    const reserved: Entry = { hash: fingerprint, jobId, state: 'reserved' };
     const won = (await this.#redis.set(redisKey, JSON.stringify(reserved), 'EX', IDEMPOTENCY_TTL_S, 'NX')) === 'OK';
     const entry = won ? reserved : await this.#read(redisKey);
-    if (!entry) return this.run(key, fingerprint, newJobId, start); // expired between SET and GET: try again
+    if (!entry) return this.run(key, fingerprint, jobId, start); // expired between SET and GET: try again
     if (entry.hash !== fingerprint) {
       throw new ApiError(409, ApiErrorCode.IDEMPOTENCY_CONFLICT, 'this Idempotency-Key was already used with a different request', [
         { field: 'headers.idempotency-key', message: 'reused with a different body or route' },
       ]);
     }
     if (!won && entry.state === 'enqueued') return { jobId: entry.jobId, created: false };
-    let jobId: string | null;
+    let used: string | null;
     try {
-      jobId = await start(entry.jobId);
+      used = await start(entry.jobId);
     } catch (error) {
-      // Nothing was started under this key: let the client retry with it.
+      // Let the client retry with the key; if the job did get in, the retry names the same id and adds nothing.
       if (won) await this.#redis.del(redisKey).catch(() => undefined);
       throw error;
     }
-    if (jobId === null) {
+    if (used === null) {
       await this.#redis.del(redisKey);
       return null;
     }
     await this.#redis.set(redisKey, JSON.stringify({ ...entry, state: 'enqueued' } satisfies Entry), 'EX', IDEMPOTENCY_TTL_S, 'XX');
-    return { jobId, created: won };
+    return { jobId: used, created: won };
   }
 
   async #read(redisKey: string): Promise<Entry | null> {
     const raw = await this.#redis.get(redisKey);
     if (!raw) return null;
-    const parsed = Entry.safeParse(JSON.parse(raw));
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+    const parsed = Entry.safeParse(value);
     return parsed.success ? parsed.data : null;
   }
 }
 
-/** A job id for new work of one kind; BullMQ custom ids may not contain ':'. */
-export const newJobId = (kind: 'run' | 'records' | 'retry' | 'webhook') => `${kind}-${randomUUID()}`;
+export type JobKind = 'run' | 'records' | 'retry' | 'webhook';
+
+/** A job id for new work of one kind (a request without an Idempotency-Key); BullMQ custom ids may not contain ':'. */
+export const newJobId = (kind: JobKind) => `${kind}-${randomUUID()}`;

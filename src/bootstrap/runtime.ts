@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import { resolveApiTokens, startApi, type RunningApi } from '../api/server.ts';
-import { connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts';
+import { checkConnections, connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts';
 import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { PROVIDER_NAMES } from '../providers/types.ts';
 import { redisPassword, registerSecrets, secretsOfEnv } from '../secrets.ts';
-import { dataConnection, producerConnection, workerConnection } from '../redis/connection.ts';
+import { RedisConnections } from '../redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { loadDefinitions, type Definitions } from './definitions.ts';
@@ -40,8 +40,16 @@ export interface Runtime {
   sandbox: Sandbox | null;
   /** The API, when this process serves it. */
   api: RunningApi | null;
-  /** Graceful: stop taking jobs, let active ones finish (bounded), close Redis, stop what we started. */
-  shutdown(): Promise<void>;
+  /**
+   * Graceful: stop taking jobs, let active ones finish for SHUTDOWN_TIMEOUT_S, close Redis, stop what we started.
+   * Bounded whatever Redis does: past the timeout every connection is dropped and the shutdown ends.
+   */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+export interface ShutdownReport {
+  /** Jobs still running (or not yet recorded as done) when time ran out: BullMQ re-delivers them as stalled. */
+  abandoned: number;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -57,6 +65,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (definitions.issues.length > 0) throw new FileInvalidError(definitions.issues);
 
   const connections = connectionsFromEnv(env);
+  // Before anything starts: a connection the provider cannot work with stops the process, naming the variable.
+  checkConnections(connections);
   let sandbox: Sandbox | null = null;
   const missing = PROVIDER_NAMES.filter((p) => !connections.has(p));
   if (options.sandbox && missing.length > 0) {
@@ -74,18 +84,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   registerSecrets([redisPassword(redisUrl), ...(apiTokens?.tokens ?? [])]);
 
-  const redis = dataConnection(redisUrl);
-  const producer = producerConnection(redisUrl);
+  const redisConnections = new RedisConnections(redisUrl, logger);
+  const redis = redisConnections.data();
+  const producer = redisConnections.producer();
   const engine = new SyncEngine({
     redis,
     producer,
-    workerConnection: () => workerConnection(redisUrl),
+    workerConnection: () => redisConnections.worker(),
     prefix: env.QUEUE_PREFIX,
     syncs: definitions.syncs,
     connections,
     logger,
     workerName: env.WORKER_NAME,
-    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS },
+    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS, confirmTimeoutMs: env.CONFIRM_TIMEOUT_MS },
   });
 
   const usable = [...definitions.syncs.values()].filter((sync) => {
@@ -128,19 +139,46 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<ShutdownReport> | null = null;
   const shutdown = () =>
     (stopping ??= (async () => {
-      logger.info('shutting down: finishing active jobs');
-      await api?.close();
-      await engine.close(env.SHUTDOWN_TIMEOUT_S * 1_000);
-      await Promise.all([redis.quit(), producer.quit()].map((p) => p.catch(() => undefined)));
-      await sandbox?.close();
-      await embedded?.stop();
-      logger.info('stopped');
+      const graceMs = env.SHUTDOWN_TIMEOUT_S * 1_000;
+      logger.info({ timeoutS: env.SHUTDOWN_TIMEOUT_S }, 'shutting down: finishing active jobs');
+      const graceful = (async () => {
+        await api?.close();
+        await engine.close(graceMs);
+        await Promise.all([redis.quit(), producer.quit()].map((p) => p.catch(() => undefined)));
+      })();
+      // With Redis down or paused, closing a worker or QUIT waits for Redis forever (BullMQ's forced close shares the
+      // graceful close's promise): past the grace period, every connection is dropped instead of closed.
+      let abandoned = 0;
+      if (!(await settlesWithin(graceful, graceMs + 250))) {
+        // Jobs taken whose outcome is not recorded in Redis: their locks lapse and other workers take them up.
+        abandoned = engine.queues.workers.reduce((sum, worker) => sum + worker.holding, 0);
+        for (const worker of engine.queues.workers) void worker.disconnect().catch(() => undefined);
+        redisConnections.disconnectAll();
+        logger.error(
+          { timeoutS: env.SHUTDOWN_TIMEOUT_S, abandoned },
+          `shutdown timed out after ${env.SHUTDOWN_TIMEOUT_S} s: Redis connections dropped; ${abandoned} job(s) abandoned (re-delivered as stalled once their locks lapse)`,
+        );
+      }
+      await settlesWithin(Promise.all([sandbox?.close(), embedded?.stop()]), 750);
+      logger.info({ abandoned }, 'stopped');
+      return { abandoned };
     })());
 
   return { logger, engine, definitions, redisUrl, redis, producer, sandbox, api, shutdown };
+}
+
+/** Whether `work` settles within `ms` (its outcome is not needed, only that it ended). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function redact(url: string): string {

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { providers } from '../providers/registry.ts';
 import { powerChordConnectionFromEnv } from '../providers/powerchord/env.ts';
 import type { ConnectionConfig, ProviderName } from '../providers/types.ts';
 import type { Env } from './env.ts';
@@ -45,4 +48,72 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
   const powerchord = powerChordConnectionFromEnv(env);
   if (powerchord) add('powerchord', powerchord.token, powerchord.baseUrl, powerchord.options);
   return connections;
+}
+
+/**
+ * The environment variable behind each connection setting (`token`, `baseUrl`, then the keys of `options`), so a
+ * setting a provider refuses is reported under the name the operator sets. A key missing here falls back to
+ * `<PROVIDER>_<KEY_IN_SNAKE_CASE>`; test/unit/config/env.test.ts checks that every key has its entry.
+ */
+export const CONNECTION_ENV: Readonly<Record<ProviderName, Readonly<Record<string, string>>>> = {
+  trata: { token: 'TRATA_TOKEN', baseUrl: 'TRATA_BASE_URL' },
+  overplane: { token: 'OVERPLANE_TOKEN', baseUrl: 'OVERPLANE_BASE_URL' },
+  propexo: {
+    token: 'PROPEXO_TOKEN',
+    baseUrl: 'PROPEXO_BASE_URL',
+    integrationId: 'PROPEXO_INTEGRATION_ID',
+    leaseId: 'PROPEXO_LEASE_ID',
+    rateLimitWindowMs: 'PROPEXO_RATE_WINDOW_MS',
+  },
+  powerchord: {
+    token: 'POWERCHORD_TOKEN',
+    baseUrl: 'POWERCHORD_BASE_URL',
+    region: 'POWERCHORD_REGION',
+    trunkId: 'POWERCHORD_TRUNK_ID',
+    organizationId: 'POWERCHORD_ORGANIZATION_ID',
+    leadsBaseUrl: 'POWERCHORD_LEADS_BASE_URL',
+    typeKey: 'POWERCHORD_TYPE_KEY',
+    typeLabel: 'POWERCHORD_TYPE_LABEL',
+    email: 'POWERCHORD_EMAIL',
+    password: 'POWERCHORD_PASSWORD',
+    clientId: 'POWERCHORD_CLIENT_ID',
+    clientSecret: 'POWERCHORD_CLIENT_SECRET',
+  },
+};
+
+export function envVariableOf(provider: ProviderName, setting: string): string {
+  return CONNECTION_ENV[provider][setting] ?? `${provider.toUpperCase()}_${setting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/**
+ * Builds every configured connection the way the workers will, before anything starts, so a setting the provider
+ * needs and lacks (a token without POWERCHORD_TRUNK_ID) stops the process at once with the variable's name,
+ * instead of failing every job that reaches it. Values are never echoed: they may be secrets.
+ */
+export function checkConnections(connections: ReadonlyMap<string, ConnectionConfig>): void {
+  const issues: string[] = [];
+  for (const connection of connections.values()) {
+    try {
+      providers[connection.provider].connect(connection);
+    } catch (error) {
+      issues.push(...refusalOf(connection, error));
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+function refusalOf(connection: ConnectionConfig, error: unknown): string[] {
+  const { provider } = connection;
+  const tokenVariable = envVariableOf(provider, 'token');
+  if (error instanceof ConfigError) return [...error.issues]; // the provider named its settings already
+  if (!(error instanceof z.ZodError)) {
+    // Not a settings schema: say which connection, without the error's text (it may quote a setting).
+    return [`${tokenVariable}: the ${provider} connection could not be set up (${error instanceof Error ? error.name : 'error'}); check its ${provider.toUpperCase()}_* settings`];
+  }
+  return error.issues.map((issue) => {
+    const setting = String(issue.path[0] ?? '');
+    const variable = setting ? envVariableOf(provider, setting) : tokenVariable;
+    const unset = issue.code === 'invalid_type' && connection.options[setting] === undefined;
+    return unset ? `${variable}: required by the ${provider} connection (${tokenVariable} is set)` : `${variable}: ${issue.message}`;
+  });
 }

@@ -1,5 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
+import { CountingWorker } from './counting-worker.ts';
 import type { Redis } from 'ioredis';
 import { scrubError } from '../secrets.ts';
 
@@ -64,7 +65,7 @@ function scrubbingErrors(processor: Processor): Processor {
 export class QueueFactory {
   readonly #options: QueueFactoryOptions;
   readonly #queues = new Map<string, Queue>();
-  readonly #workers: Worker[] = [];
+  readonly #workers: CountingWorker[] = [];
 
   constructor(options: QueueFactoryOptions) {
     this.#options = options;
@@ -72,6 +73,11 @@ export class QueueFactory {
 
   get prefix(): string {
     return this.#options.prefix;
+  }
+
+  /** The connection every queue of this factory sends through. */
+  get producer(): Redis {
+    return this.#options.producer;
   }
 
   queue(name: string): Queue {
@@ -92,7 +98,7 @@ export class QueueFactory {
   }
 
   worker(name: string, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
-    const worker = new Worker(name, scrubbingErrors(failFastOnPermanentErrors(processor)), {
+    const worker = new CountingWorker(name, scrubbingErrors(failFastOnPermanentErrors(processor)), {
       connection: this.#options.workerConnection(),
       prefix: this.#options.prefix,
       concurrency: 1,
@@ -109,7 +115,7 @@ export class QueueFactory {
     return worker;
   }
 
-  get workers(): readonly Worker[] {
+  get workers(): readonly CountingWorker[] {
     return this.#workers;
   }
 

@@ -1,15 +1,94 @@
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
+import type { Logger } from '../logger.ts';
 
 // ioredis 6 types the reply mapping per instance; we always use the default (legacy) one.
 type RedisOptions = Omit<IORedisOptions, 'replyMapping'>;
 
+/** First reconnect delay, ms; it doubles per failed attempt. */
+export const RECONNECT_BASE_MS = 100;
 /**
- * ioredis emits connection errors as events; with no listener Node prints each one ("Unhandled error event") on
- * every reconnect attempt. Commands still fail on their own, and readiness probes report Redis down, so the event
- * itself needs only a quiet listener.
+ * Longest reconnect delay, ms. It bounds both the log rate of a long outage (one line per attempt) and how long a
+ * process may stay idle after Redis is back.
  */
-function quiet(redis: Redis): Redis {
-  redis.on('error', () => {});
+export const RECONNECT_MAX_MS = 2_000;
+
+/** ioredis `retryStrategy`: 100, 200, 400 ... ms, capped at RECONNECT_MAX_MS, retried forever. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.max(0, attempt - 1));
+}
+
+/** What ioredis and BullMQ raise when the connection is down (as opposed to an error a command answered). */
+const CONNECTION_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request/i;
+
+/** True for the connection-level errors that the outage log already reports once per reconnect attempt. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error.name === 'MaxRetriesPerRequestError' || CONNECTION_DOWN.test(typeof code === 'string' ? code : '') || CONNECTION_DOWN.test(error.message);
+}
+
+/**
+ * One log line per reconnect attempt of a process, however many connections it has: every connection of the
+ * process backs off on the same schedule, so attempt N is logged by whichever connection reaches it first and the
+ * others stay quiet. Logs the host and port only: a URL's password never reaches the log.
+ */
+export class RedisOutageLog {
+  readonly #logger: Logger;
+  #highestAttempt = 0;
+  #lastError: Error | null = null;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** A connection reported an error (called before ioredis asks for the next retry delay). */
+  error(error: Error): void {
+    this.#lastError = error;
+  }
+
+  attempt(attempt: number, delayMs: number, where: string): void {
+    if (attempt <= this.#highestAttempt) return;
+    this.#highestAttempt = attempt;
+    const error = this.#lastError as (Error & { code?: unknown }) | null;
+    const code = typeof error?.code === 'string' ? error.code : (error?.name ?? 'CONNECTION_CLOSED');
+    this.#logger.warn({ redis: where, attempt, delayMs, code }, `redis unreachable: reconnect attempt ${attempt} in ${delayMs} ms`);
+  }
+
+  ready(where: string): void {
+    if (this.#highestAttempt === 0) return;
+    this.#logger.info({ redis: where, attempts: this.#highestAttempt }, 'redis reachable again');
+    this.#highestAttempt = 0;
+    this.#lastError = null;
+  }
+}
+
+/** `host:port` of a Redis URL, without user or password. */
+function whereOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'redis';
+  }
+}
+
+/**
+ * Every connection reconnects with capped exponential backoff, and its error events have a listener: ioredis emits
+ * one per failed attempt and, with none, Node prints each ("Unhandled error event") as a raw stack. Commands still
+ * fail on their own and readiness probes report Redis down; the outage itself is logged by `outages`, when given.
+ */
+function connect(url: string, options: RedisOptions, outages: RedisOutageLog | undefined): Redis {
+  const where = whereOf(url);
+  // BullMQ duplicates worker connections (for its blocking reads) with these same options, so the duplicates back
+  // off and report on the same schedule too.
+  const retryStrategy = (attempt: number) => {
+    const delay = reconnectDelay(attempt);
+    outages?.attempt(attempt, delay, where);
+    return delay;
+  };
+  const redis = new Redis(url, { retryStrategy, ...options });
+  redis.on('error', (error: Error) => outages?.error(error));
+  if (outages) redis.on('ready', () => outages.ready(where));
   return redis;
 }
 
@@ -17,22 +96,56 @@ function quiet(redis: Redis): Redis {
  * Worker connections block (BRPOPLPUSH-style waits), so ioredis must never give up on a command:
  * `maxRetriesPerRequest: null` is what BullMQ requires for them.
  */
-export function workerConnection(url: string, extra: RedisOptions = {}): Redis {
-  const options: RedisOptions = { maxRetriesPerRequest: null, ...extra };
-  return quiet(new Redis(url, options));
+export function workerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
+  return connect(url, { maxRetriesPerRequest: null, ...extra }, outages);
 }
 
 /**
  * Producer connections (the API, the scheduler) must fail fast when Redis is down instead of queueing commands
  * in memory: `enableOfflineQueue: false` makes an add reject at once, so the API answers 503 instead of hanging.
  */
-export function producerConnection(url: string, extra: RedisOptions = {}): Redis {
-  const options: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, ...extra };
-  return quiet(new Redis(url, options));
+export function producerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
+  return connect(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, ...extra }, outages);
 }
 
 /** A plain connection for our own keys (crosswalk, fingerprints, ledger). */
-export function dataConnection(url: string, extra: RedisOptions = {}): Redis {
-  const options: RedisOptions = { maxRetriesPerRequest: 3, ...extra };
-  return quiet(new Redis(url, options));
+export function dataConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
+  return connect(url, { maxRetriesPerRequest: 3, ...extra }, outages);
+}
+
+/**
+ * The connections of one process to one Redis: they share one outage log, and a shutdown that ran out of time
+ * can drop every one of them at once (`disconnect` does not wait for Redis, unlike `quit`).
+ */
+export class RedisConnections {
+  readonly url: string;
+  readonly outages: RedisOutageLog;
+  readonly #made: Redis[] = [];
+
+  constructor(url: string, logger: Logger) {
+    this.url = url;
+    this.outages = new RedisOutageLog(logger);
+  }
+
+  data(): Redis {
+    return this.#keep(dataConnection(this.url, {}, this.outages));
+  }
+
+  producer(): Redis {
+    return this.#keep(producerConnection(this.url, {}, this.outages));
+  }
+
+  worker(): Redis {
+    return this.#keep(workerConnection(this.url, {}, this.outages));
+  }
+
+  /** Drops every connection made here at once; commands still queued fail with "Connection is closed". */
+  disconnectAll(): void {
+    for (const redis of this.#made) redis.disconnect();
+  }
+
+  #keep(redis: Redis): Redis {
+    this.#made.push(redis);
+    return redis;
+  }
 }

@@ -107,9 +107,17 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
       '--maxmemory-policy', 'noeviction',
       '--protected-mode', 'yes',
     ],
-    { stdio: ['pipe', 'ignore', 'inherit'] },
+    { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   child.stdin?.end(`requirepass ${password}\n`);
+  // redis-server logs to stdout (dropped); what it writes to stderr goes through our log, one line at a time, so
+  // the process's output stays one JSON line per event.
+  let partial = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) log(`redis-server: ${line.trim()}`);
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RedisUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
 import { RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
@@ -157,10 +158,13 @@ export class SyncEngine {
     return [sync.source.connection, ...sync.targets.map((t) => t.connection)].every((name) => this.ctx.connectors.has(name));
   }
 
-  /** Enqueues a run; answers its id at once. `jobId` makes the enqueue idempotent. */
+  /**
+   * Enqueues a run; answers its id at once. `jobId` makes the enqueue idempotent. `commit` is called right before
+   * the add is sent and may throw to call it off (the API's deadline: api/routes/start-work.ts).
+   */
   async enqueueRun(
     sync: string,
-    options: { full?: boolean; trigger?: RunJob['trigger']; sourceIds?: string[]; records?: RunJob['records']; jobId?: string } = {},
+    options: { full?: boolean; trigger?: RunJob['trigger']; sourceIds?: string[]; records?: RunJob['records']; jobId?: string; commit?: () => void } = {},
   ): Promise<string> {
     const data = RunJob.parse({
       sync,
@@ -169,14 +173,28 @@ export class SyncEngine {
       ...(options.sourceIds ? { sourceIds: options.sourceIds } : {}),
       ...(options.records ? { records: options.records } : {}),
     });
-    const job = await this.queues.queue(SYNC_QUEUE).add('run', data, { jobId: options.jobId ?? `run-${randomUUID()}` });
+    const queue = this.queues.queue(SYNC_QUEUE);
+    if (options.commit) await this.#commitEnqueue(queue, options.commit);
+    const job = await queue.add('run', data, { jobId: options.jobId ?? `run-${randomUUID()}` });
     return job.id ?? '';
   }
 
+  /**
+   * Commits only over a live connection: BullMQ would otherwise hold the add (waiting for its connection) until
+   * Redis is back, long after the caller answered. From `commit` on, the add is sent at once.
+   */
+  async #commitEnqueue(queue: Queue, commit: () => void): Promise<void> {
+    await queue.waitUntilReady();
+    if (this.queues.producer.status !== 'ready') throw new RedisUnavailableError('the run was not enqueued');
+    commit();
+  }
+
   /** Starts a run that re-reads the sync's failed records (up to 1000); null when there are none. */
-  async retryFailed(sync: string, options: { jobId?: string } = {}): Promise<string | null> {
+  async retryFailed(sync: string, options: { jobId?: string; commit?: () => void } = {}): Promise<string | null> {
     const ids = (await this.ctx.redis.hkeys(this.ctx.keys.failed(sync))).slice(0, 1000);
     if (ids.length === 0) return null;
+    // Committed before the holds are lifted: a retry the API called off lifts nothing.
+    if (options.commit) await this.#commitEnqueue(this.queues.queue(SYNC_QUEUE), options.commit);
     // A human asked for these, having checked the target: an "outcome unknown" hold is lifted, so a record whose
     // interrupted create did not happen is created now.
     const definition = this.ctx.syncs.get(sync);

@@ -22,7 +22,7 @@ export const runRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; idempotency: Idem
     const { name } = request.params;
     requireSync(deps, name, 'params.name');
     const full = request.body?.full ?? false;
-    const started = await startWork(deps, idempotency, request, 'run', (jobId) => deps.engine.enqueueRun(name, { full, trigger: 'api', jobId }));
+    const started = await startWork(deps, idempotency, request, 'run', (jobId, commit) => deps.engine.enqueueRun(name, { full, trigger: 'api', jobId, commit }));
     return reply.code(202).send({ job_id: started.jobId, data: { kind: 'sync-run', sync: name, full, replayed: started.replayed } });
   });
 
@@ -39,7 +39,7 @@ export const runRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; idempotency: Idem
     const { sync, records } = request.body;
     requireSync(deps, sync, 'body.sync');
     const inline = records.map((r) => ({ id: r.id, updatedAt: r.updatedAt ?? null, data: r.data }));
-    const started = await startWork(deps, idempotency, request, 'records', (jobId) => deps.engine.enqueueRun(sync, { records: inline, trigger: 'api', jobId }));
+    const started = await startWork(deps, idempotency, request, 'records', (jobId, commit) => deps.engine.enqueueRun(sync, { records: inline, trigger: 'api', jobId, commit }));
     return reply.code(202).send({ job_id: started.jobId, data: { kind: 'records', sync, records: records.length, replayed: started.replayed } });
   });
 
@@ -55,7 +55,7 @@ export const runRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; idempotency: Idem
   }, async (request, reply) => {
     const { name } = request.params;
     requireSync(deps, name, 'params.name');
-    const started = await startWork(deps, idempotency, request, 'retry', (jobId) => deps.engine.retryFailed(name, { jobId }));
+    const started = await startWork(deps, idempotency, request, 'retry', (jobId, commit) => deps.engine.retryFailed(name, { jobId, commit }));
     return reply.code(202).send({ job_id: started.jobId, data: { kind: 'retry', sync: name, replayed: started.replayed } });
   });
 };

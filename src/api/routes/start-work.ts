@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { ApiError, ApiErrorCode, withDeadline } from '../errors.ts';
-import { IdempotencyStore, newJobId } from '../idempotency.ts';
+import { ApiError, ApiErrorCode, UnavailableError, isRedisDown } from '../errors.ts';
+import { IdempotencyStore, newJobId, type JobKind } from '../idempotency.ts';
 
 export interface Started {
   jobId: string;
@@ -9,27 +9,89 @@ export interface Started {
 }
 
 /**
- * Runs `start` once per Idempotency-Key (when the request has one), under a deadline so a Redis outage is a 503.
+ * `start` calls this right before it sends the command that makes the work happen (the enqueue). It throws once
+ * the request has answered 503, so work a client was told did not start never starts later; once it has returned,
+ * the request answers with the job id whatever the deadline does.
+ */
+export type Commit = () => void;
+
+/**
+ * Runs `start` once per Idempotency-Key (when the request has one), under a deadline, and never answers 503 for
+ * work that will happen. A Redis that is paused (SIGSTOP) or slow keeps the commands already written to it and runs
+ * them when it resumes, so what a request sent before its deadline still happens after the client got its answer:
+ *
+ * - deadline before `commit`: 503 "nothing was started", and `commit` then calls the rest off (the enqueue is never
+ *   sent). The client may retry.
+ * - deadline after `commit`: 202 with the job id. The enqueue is in Redis's hands and runs when Redis answers (the
+ *   job may read as 503, then 404 until it does; if Redis is lost before it reads the command, the job never
+ *   exists and `GET /v1/jobs/{id}` says 404).
+ * - a connection failure after `commit` leaves the enqueue's outcome unknown: 503 naming the job id to look up.
+ *
+ * With an Idempotency-Key the job id is derived from the key and the request, so any retry (after a 503, a lost
+ * answer, or a reservation another attempt cleared) names the same job, and BullMQ adds a job id only once.
  * `start` receives the job id to enqueue under and answers the id used, or null when there was nothing to do.
  */
 export async function startWork(
   deps: AppDeps,
   store: IdempotencyStore,
   request: FastifyRequest,
-  kind: Parameters<typeof newJobId>[0],
-  start: (jobId: string) => Promise<string | null>,
+  kind: JobKind,
+  start: (jobId: string, commit: Commit) => Promise<string | null>,
 ): Promise<Started> {
-  const key = request.headers['idempotency-key'];
-  const deadline = deps.redisDeadlineMs ?? 800;
-  if (typeof key !== 'string' || key === '') {
-    const jobId = await withDeadline(start(newJobId(kind)), deadline);
-    if (jobId === null) throw nothingToDo();
-    return { jobId, replayed: false };
+  const header = request.headers['idempotency-key'];
+  const key = typeof header === 'string' && header !== '' ? header : null;
+  const fingerprint = key === null ? '' : IdempotencyStore.fingerprint(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params ?? {})}`, request.body);
+  let jobId = key === null ? newJobId(kind) : IdempotencyStore.jobIdFor(kind, key, fingerprint);
+
+  // An object, not a `let`: the closures below change it, and TypeScript would narrow a `let` as if they did not.
+  const state: { phase: 'pending' | 'committed' | 'abandoned' | 'enqueued' } = { phase: 'pending' };
+  const commit: Commit = () => {
+    if (state.phase === 'abandoned') throw new UnavailableError('the request gave up waiting for Redis: nothing was started');
+    state.phase = 'committed';
+  };
+  const run = async (id: string) => {
+    jobId = id; // a reservation made before job ids were derived from the key keeps its own
+    const used = await start(id, commit);
+    if (used !== null) state.phase = 'enqueued';
+    return used;
+  };
+  const work: Promise<Started | null> =
+    key === null
+      ? run(jobId).then((id) => (id === null ? null : { jobId: id, replayed: false }))
+      : store.run(key, fingerprint, jobId, run).then((result) => result && { jobId: result.jobId, replayed: !result.created });
+  // What fails after the answer was sent has no one else to tell.
+  let answered = false;
+  work.catch((error: unknown) => {
+    if (answered && state.phase === 'abandoned') deps.logger?.info({ jobId }, 'start of work called off: its request had answered 503');
+    else if (answered) deps.logger?.warn({ err: error, jobId }, 'enqueue failed after its request was answered 202');
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => {
+      // Decided here, synchronously, so no reply that arrives in the same turn can slip a commit in after it.
+      if (state.phase === 'pending') state.phase = 'abandoned';
+      resolve('deadline');
+    }, deps.redisDeadlineMs ?? 800);
+  });
+  try {
+    const result = await Promise.race([work, deadline]);
+    if (result === 'deadline') {
+      answered = true;
+      if (state.phase === 'abandoned') throw new UnavailableError('Redis did not answer in time: nothing was started, try again shortly');
+      return { jobId, replayed: false };
+    }
+    if (result === null) throw nothingToDo();
+    return result;
+  } catch (error) {
+    if (state.phase === 'enqueued') return { jobId, replayed: false }; // the job is in; only bookkeeping after it failed
+    if (state.phase === 'committed' && isRedisDown(error) && !/enableOfflineQueue/.test(String((error as Error).message))) {
+      throw new UnavailableError(`Redis failed while job ${jobId} was being enqueued, so it may or may not exist: GET /v1/jobs/${jobId} once Redis is back (retries with the same Idempotency-Key name the same job)`);
+    }
+    throw isRedisDown(error) ? new UnavailableError() : error;
+  } finally {
+    clearTimeout(timer);
   }
-  const fingerprint = IdempotencyStore.fingerprint(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params ?? {})}`, request.body);
-  const result = await withDeadline(store.run(key, fingerprint, () => newJobId(kind), start), deadline);
-  if (result === null) throw nothingToDo();
-  return { jobId: result.jobId, replayed: !result.created };
 }
 
 function nothingToDo(): ApiError {
