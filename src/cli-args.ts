@@ -26,9 +26,10 @@ export const COMMANDS = {
   worker: { synopsis: 'worker', summary: 'workers and schedules against REDIS_URL and the configured providers', options: {}, positionals: false },
   api: { synopsis: 'api', summary: 'the HTTP API and dashboard only (HOST, PORT); needs API_TOKENS', options: {}, positionals: false },
   check: {
-    synopsis: 'check',
-    summary: 'validate every file in jobs/ and mappings/ (exit 1 with all errors)',
-    options: {},
+    synopsis: 'check [--connections]',
+    summary:
+      'validate every file in jobs/ and mappings/ (exit 1 with all errors); --connections also makes one cheap\nauthenticated call per configured connection: ok, auth refused or unreachable, with the variable to fix',
+    options: { connections: { type: 'boolean' } },
     positionals: false,
   },
   preview: {

@@ -12,6 +12,10 @@ import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { runPreviewCommand } from './mapping/index.ts';
 import { runCheckCommand } from './bootstrap/check-command.ts';
+import { runConnectionChecks } from './bootstrap/connection-check.ts';
+import { connectionsFromEnv } from './config/connections.ts';
+import { providers } from './providers/registry.ts';
+import { registerSecrets, secretsOfEnv } from './secrets.ts';
 
 const USAGE = usage();
 
@@ -40,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return statusCommand(rest, cliIo());
     case 'check':
-      return check();
+      return check(rest);
     case 'preview':
       return runPreviewCommand(rest, {
         readStdin: async () => {
@@ -115,9 +119,14 @@ function exitOnCrash(runtime: Runtime, what: string, error: unknown): void {
   process.exit(1);
 }
 
-async function check(): Promise<number> {
+async function check(args: string[]): Promise<number> {
   const config = env();
-  return runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR, out: (line) => process.stdout.write(`${line}\n`) });
+  const out = (line: string) => void process.stdout.write(`${line}\n`);
+  const files = await runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR, out });
+  if (!args.includes('--connections')) return files;
+  registerSecrets(secretsOfEnv(config));
+  const connections = await runConnectionChecks(connectionsFromEnv(config), (connection) => providers[connection.provider].connect(connection), out);
+  return Math.max(files, connections);
 }
 
 async function simulate(args: string[]): Promise<number> {

@@ -10,6 +10,7 @@ import { authHook, TokenChecker, type ApiAuth } from './auth.ts';
 import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
 import { guardBody } from './body-guard.ts';
 import { registerDashboard } from './dashboard.ts';
+import { registerRunsPage } from './runs-page.ts';
 import type { ApiApp, AppDeps, ReadinessReport } from './deps.ts';
 import { ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
 import { IdempotencyStore } from './idempotency.ts';
@@ -17,6 +18,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { runRoutes } from './routes/runs.ts';
 import { syncRoutes } from './routes/syncs.ts';
+import { connectionRoutes } from './routes/connections.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SessionStore } from './sessions.ts';
 
@@ -88,9 +90,11 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   await app.register(runRoutes, { deps, idempotency });
   await app.register(jobRoutes, { deps });
   await app.register(syncRoutes, { deps });
+  await app.register(connectionRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(opsRoutes, { deps, readiness });
   await registerDashboard(app, deps.engine, auth, deps.dashboardDeadlineMs ?? 2_000);
+  await registerRunsPage(app, deps);
   return app;
 }
 

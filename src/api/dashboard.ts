@@ -29,7 +29,7 @@ export async function registerDashboard(app: ApiApp, engine: SyncEngine, auth: A
   });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: adapters, serverAdapter, options: { uiConfig: { boardTitle: 'crm-bridge' } } });
+  createBullBoard({ queues: adapters, serverAdapter, options: { uiConfig: { boardTitle: 'crm-bridge', miscLinks: [{ text: 'Runs', url: '/admin/runs' }] } } });
   // Replaces bull-board's handler, which answers 500 with the raw message ("Stream isn't writeable"). Its types
   // know no 503, but the Fastify adapter sends whatever status the handler answers.
   serverAdapter.setErrorHandler(dashboardError as unknown as Parameters<typeof serverAdapter.setErrorHandler>[0]);

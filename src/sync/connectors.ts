@@ -27,6 +27,11 @@ export class ConnectorPool {
     return [...this.#configs.keys()];
   }
 
+  /** A connection's settings (the API's connection check names the variables to fix from them). */
+  config(name: string): ConnectionConfig | undefined {
+    return this.#configs.get(name);
+  }
+
   get(name: string): Connector {
     let connector = this.#connectors.get(name);
     if (!connector) {

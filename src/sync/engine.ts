@@ -189,9 +189,12 @@ export class SyncEngine {
     commit();
   }
 
-  /** Starts a run that re-reads the sync's failed records (up to 1000); null when there are none. */
-  async retryFailed(sync: string, options: { jobId?: string; commit?: () => void } = {}): Promise<string | null> {
-    const ids = (await this.ctx.redis.hkeys(this.ctx.keys.failed(sync))).slice(0, 1000);
+  /**
+   * Starts a run that re-reads the sync's failed records (up to 1000), or only those of `sourceIds` that are failed
+   * (a per-record retry); null when there are none.
+   */
+  async retryFailed(sync: string, options: { jobId?: string; commit?: () => void; sourceIds?: readonly string[] } = {}): Promise<string | null> {
+    const ids = options.sourceIds ? [...(await this.ctx.ledger.failedNow(sync, options.sourceIds))].slice(0, 1000) : (await this.ctx.redis.hkeys(this.ctx.keys.failed(sync))).slice(0, 1000);
     if (ids.length === 0) return null;
     // Committed before the holds are lifted: a retry the API called off lifts nothing.
     if (options.commit) await this.#commitEnqueue(this.queues.queue(SYNC_QUEUE), options.commit);

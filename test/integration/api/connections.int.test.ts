@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ seed: 1 });
+});
+afterAll(() => h?.close());
+
+describe('GET /v1/connections, GET /v1/connections/{name}/check', () => {
+  it('checks every configured connection with one authenticated call', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/v1/connections', headers: auth() });
+    expect(res.statusCode).toBe(200);
+    const by = Object.fromEntries(res.json().connections.map((c: { connection: string }) => [c.connection, c]));
+    expect(by['trata']).toMatchObject({ provider: 'trata', status: 'ok', ok: true, setting: null });
+    expect(by['powerchord']).toMatchObject({ provider: 'powerchord', status: 'ok', detail: 'signed in: a token was issued' });
+  });
+
+  it('reports a revoked credential as auth_refused with the variable to fix; 404 for an unknown connection; 401 without a token', async () => {
+    h.trata.faults.set({ authRevoked: true });
+    try {
+      const res = await h.app.inject({ method: 'GET', url: '/v1/connections/trata/check', headers: auth() });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ connection: 'trata', status: 'auth_refused', ok: false, setting: 'TRATA_TOKEN' });
+    } finally {
+      h.trata.faults.reset();
+    }
+    expect((await h.app.inject({ method: 'GET', url: '/v1/connections/trata/check', headers: auth() })).json()).toMatchObject({ status: 'ok' });
+    expect((await h.app.inject({ method: 'GET', url: '/v1/connections/nope/check', headers: auth() })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/connections' })).statusCode).toBe(401);
+  });
+});
