@@ -11,6 +11,7 @@ import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
 import { guardBody } from './body-guard.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerRunsPage } from './runs-page.ts';
+import { withOperationIds } from './operation-ids.ts';
 import type { ApiApp, AppDeps, ReadinessReport } from './deps.ts';
 import { ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
 import { IdempotencyStore } from './idempotency.ts';
@@ -76,11 +77,13 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'crm-bridge API', version: '1', description: 'Start syncs, push records, look up jobs. Every route but /healthz needs `Authorization: Bearer <token>`.' },
+      info: { title: 'crm-bridge API', version: '1', description: 'Start syncs, push records, look up jobs. Every route but /healthz needs `Authorization: Bearer <token>`.', license: { name: 'MIT', url: 'https://opensource.org/license/mit' } },
+      // Relative: the document describes the instance that serves it.
+      servers: [{ url: '/', description: 'this crm-bridge instance' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withOperationIds(jsonSchemaTransform),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

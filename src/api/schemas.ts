@@ -98,7 +98,8 @@ export const SyncView = z.object({
   enabled: z.boolean(),
   source: z.object({ provider: z.string(), connection: z.string() }),
   targets: z.array(z.object({ provider: z.string(), connection: z.string(), mapping: z.string(), mode: z.string() })),
-  schedule: z.union([z.object({ every_ms: z.number() }), z.object({ cron: z.string(), tz: z.string() })]).nullable(),
+  // `type` beside `nullable`: OpenAPI 3.0 wants one (the value is an object or null).
+  schedule: z.union([z.object({ every_ms: z.number() }), z.object({ cron: z.string(), tz: z.string() })]).nullable().meta({ type: 'object' }),
   next_run_at: z.string().nullable(),
   last_run: RunView.nullable(),
 });
