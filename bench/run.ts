@@ -8,7 +8,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../src/redis/embedded-cluster.ts';
+import { detectCluster } from '../src/redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-redis.ts';
+import type { NaiveKind } from './baseline-process.ts';
 import { ChildHandle } from './ipc.ts';
 import type { SimulatorsInfo } from './simulators-process.ts';
 import type { PhaseResult, WorkerInit } from './worker-process.ts';
@@ -36,6 +39,8 @@ const { values: flags } = parseArgs({
      */
     'worker-flags': { type: 'string', default: '--max-semi-space-size=32 --max-old-space-size=192' },
     'log-level': { type: 'string', default: 'warn' },
+    /** Runs everything on a private 3-master Redis Cluster (with REDIS_URL set: that Redis, whatever it is). */
+    cluster: { type: 'boolean', default: false },
     /** Per-phase time cap. */
     'timeout-s': { type: 'string', default: '1800' },
   },
@@ -68,28 +73,68 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** CPU time the provider simulators and Redis have used so far, ms: the rest of the machine's share of a phase. */
-async function sideCpuMs(simulators: ChildHandle, admin: Redis): Promise<{ simulators: number; redis: number }> {
-  const info = await admin.info('cpu');
-  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return { simulators: await simulators.call<number>('cpuMs'), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 };
+/** A number from an INFO answer. */
+const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+
+/** CPU time the provider simulators and Redis (every node) have used so far, ms: the rest of the machine's share. */
+async function sideCpuMs(simulators: ChildHandle, admin: Admin): Promise<{ simulators: number; redis: number }> {
+  let redis = 0;
+  for (const node of admin.nodes) {
+    const info = await node.info('cpu');
+    redis += (infoField(info, 'used_cpu_user') + infoField(info, 'used_cpu_sys')) * 1000;
+  }
+  return { simulators: await simulators.call<number>('cpuMs'), redis };
 }
 
 /** Runs `work` and adds the simulators' and Redis's CPU during it to the worker's own. */
-async function withSideCpu<T extends { cpuMs: number }>(simulators: ChildHandle, admin: Redis, work: () => Promise<T>): Promise<T & { allCpuMs: number }> {
+async function withSideCpu<T extends { cpuMs: number }>(simulators: ChildHandle, admin: Admin, work: () => Promise<T>): Promise<T & { allCpuMs: number }> {
   const before = await sideCpuMs(simulators, admin);
   const result = await work();
   const after = await sideCpuMs(simulators, admin);
   return { ...result, allCpuMs: result.cpuMs + (after.simulators - before.simulators) + (after.redis - before.redis) };
 }
 
-async function deleteKeys(admin: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await admin.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+/** One plain connection per master: INFO, DBSIZE and SCAN answer for that node only. */
+interface Admin {
+  nodes: Redis[];
+}
+
+async function adminOf(redisUrl: string, cluster: boolean): Promise<Admin> {
+  const first = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  if (!cluster) return { nodes: [first] };
+  const slots = (await first.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, ...unknown[]]]>;
+  first.disconnect();
+  const masters = [...new Set(slots.map(([, , [host, port]]) => `${host}:${port}`))];
+  return {
+    nodes: masters.map((hostPort) => {
+      const url = new URL(redisUrl);
+      const [host, port] = hostPort.split(':');
+      url.hostname = host ?? '127.0.0.1';
+      url.port = port ?? '6379';
+      return new Redis(url.toString(), { maxRetriesPerRequest: 3 });
+    }),
+  };
+}
+
+/** Deletes every key matching `pattern` on every node, one UNLINK each (a cluster refuses keys of several slots). */
+async function deleteKeys(admin: Admin, pattern: string): Promise<void> {
+  for (const node of admin.nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) {
+        const pipeline = node.pipeline();
+        for (const key of keys) pipeline.unlink(key);
+        await pipeline.exec();
+      }
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}
+
+/** used_memory and the number of keys, per node. */
+async function nodeUsage(admin: Admin): Promise<Array<{ usedMemory: number; keys: number }>> {
+  return Promise.all(admin.nodes.map(async (node) => ({ usedMemory: infoField(await node.info('memory'), 'used_memory'), keys: await node.dbsize() })));
 }
 
 interface NaiveResult {
@@ -107,11 +152,13 @@ interface Calls {
 
 const children: ChildHandle[] = [];
 let redisServer: EmbeddedRedis | null = null;
+let redisCluster: EmbeddedCluster | null = null;
 let redisDir: string | null = null;
 
 async function cleanup(): Promise<void> {
   await Promise.allSettled(children.map((child) => child.stop()));
   await redisServer?.stop();
+  await redisCluster?.stop();
   if (redisDir) rmSync(redisDir, { recursive: true, force: true });
 }
 
@@ -120,12 +167,20 @@ async function main(): Promise<void> {
   if (!redisUrl) {
     // One directory per run: `fresh` empties it, which must never hit another run's Redis.
     redisDir = path.join(root, '.data/bench-redis', String(process.pid));
-    redisServer = await startEmbeddedRedis({ dataDir: redisDir, fresh: true, log });
-    redisUrl = redisServer.url;
+    if (flags.cluster) {
+      redisCluster = await startEmbeddedCluster({ dataDir: redisDir, log });
+      // A node that does not own the slot of the old single hash tag: nothing may work by landing there by luck.
+      redisUrl = await redisCluster.urlNotServing('{crm-bridge}');
+    } else {
+      redisServer = await startEmbeddedRedis({ dataDir: redisDir, fresh: true, log });
+      redisUrl = redisServer.url;
+    }
   } else {
     log(`using REDIS_URL (used_memory then includes whatever else that Redis holds)`);
   }
-  const admin = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const cluster = await detectCluster(redisUrl);
+  const admin = await adminOf(redisUrl, cluster);
+  const empty = await nodeUsage(admin);
 
   const simulators = new ChildHandle('simulators', path.join(here, 'simulators-process.ts'));
   children.push(simulators);
@@ -143,7 +198,7 @@ async function main(): Promise<void> {
     children.push(baseline);
     await baseline.ready;
     log(`enqueue baseline: addBulk of ${records} jobs`);
-    addBulk = await baseline.call<{ ms: number; cpuMs: number }>('addBulk', { redisUrl, records });
+    addBulk = await baseline.call<{ ms: number; cpuMs: number }>('addBulk', { redisUrl, cluster, records });
     log(`addBulk: ${round(rate(records, addBulk.ms))} jobs/s`);
   }
 
@@ -155,6 +210,7 @@ async function main(): Promise<void> {
   // Each round's first sync starts from an empty crm-bridge state: its own key prefix.
   const init = (round: number): WorkerInit => ({
     redisUrl,
+    cluster,
     prefix: `{bench-${process.pid}-${round}}`,
     simulators: info,
     pageSize,
@@ -176,22 +232,30 @@ async function main(): Promise<void> {
   };
 
   const naiveRounds: Array<NaiveResult & { allCpuMs: number }> = [];
+  const sameCallsRounds: Array<NaiveResult & { allCpuMs: number }> = [];
   const firstRounds: Array<Awaited<ReturnType<typeof phase>>> = [];
+  const naive = async (kind: NaiveKind, tag: string) => {
+    const args = { redisUrl, cluster, kind, records, concurrency, powerchord: info.powerchord };
+    const what = kind === 'got' ? 'one got POST each' : 'the product\'s calls each (undici POST + ExternalID PATCH)';
+    log(`naive baseline (${kind})${tag}: ${records} jobs, ${what}, concurrency ${concurrency}`);
+    await simulators.call('clearPowerChord');
+    await baseline!.call('naivePrepare', args);
+    const measured = await withSideCpu(simulators, admin, () => baseline!.call<NaiveResult>('naiveRun', args));
+    log(`naive (${kind})${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
+    return measured;
+  };
   for (let r = 1; r <= rounds; r++) {
     const tag = rounds > 1 ? ` (round ${r} of ${rounds})` : '';
     if (baseline) {
-      const args = { redisUrl, records, concurrency, powerchord: info.powerchord };
-      log(`naive baseline${tag}: ${records} jobs, one got POST each, concurrency ${concurrency}`);
-      await baseline.call('naivePrepare', args);
-      const measured = await withSideCpu(simulators, admin, () => baseline.call<NaiveResult>('naiveRun', args));
-      naiveRounds.push(measured);
-      log(`naive${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
+      naiveRounds.push(await naive('got', tag));
+      sameCallsRounds.push(await naive('same-calls', tag));
     }
     await simulators.call('clearPowerChord');
     if (r > 1) {
       await worker.call('close');
-      // The previous round's keys go, so that used_memory below is one sync's worth.
-      await deleteKeys(admin, `${init(r - 1).prefix}*`);
+      // The previous round's keys go, so that used_memory below is one sync's worth (its queues and its state:
+      // `{bench-…-N:…}` and `{bench-…-N}:…`).
+      await deleteKeys(admin, `{bench-${process.pid}-${r - 1}[:}]*`);
     }
     await worker.call('init', init(r));
     if (r === 1) {
@@ -210,9 +274,16 @@ async function main(): Promise<void> {
   const peakRssMb = await worker.call<number>('peakRssMb');
   log(`worker memory at its peak RSS (MB): ${JSON.stringify(await worker.call('memoryAtPeak'))}`);
 
-  const memory = await admin.info('memory');
-  const usedMemory = Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? NaN);
-  admin.disconnect();
+  const usage = await nodeUsage(admin);
+  for (const node of admin.nodes) node.disconnect();
+  const usedMemory = usage.reduce((sum, n) => sum + n.usedMemory, 0);
+  // What crm-bridge keeps for the records it tracks (state, run ledgers, retained jobs), less an empty Redis.
+  const keptBytes = usedMemory - empty.reduce((sum, n) => sum + n.usedMemory, 0);
+  const totalKeys = usage.reduce((sum, n) => sum + n.keys, 0);
+  const shards = usage.map((n, i) => ({
+    keys_share: round(n.keys / Math.max(1, totalKeys), 3),
+    memory_share: round((n.usedMemory - (empty[i]?.usedMemory ?? 0)) / Math.max(1, keptBytes), 3),
+  }));
   await worker.call('close');
   await cleanup();
 
@@ -229,9 +300,13 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
 
-  const naive = naiveRounds.length > 0 ? { ms: median(naiveRounds.map((n) => n.ms)), cpuMs: median(naiveRounds.map((n) => n.cpuMs)), allCpuMs: median(naiveRounds.map((n) => n.allCpuMs)), peakRssMb: Math.max(...naiveRounds.map((n) => n.peakRssMb)) } : null;
+  const medianOf = (list: Array<NaiveResult & { allCpuMs: number }>) =>
+    list.length > 0 ? { ms: median(list.map((n) => n.ms)), cpuMs: median(list.map((n) => n.cpuMs)), allCpuMs: median(list.map((n) => n.allCpuMs)), peakRssMb: Math.max(...list.map((n) => n.peakRssMb)) } : null;
+  const naiveGot = medianOf(naiveRounds);
+  const sameCalls = medianOf(sameCallsRounds);
   const firstMedian = { ms: median(firstRounds.map((f) => f.ms)), cpuMs: median(firstRounds.map((f) => f.cpuMs)), allCpuMs: median(firstRounds.map((f) => f.allCpuMs)) };
-  const baselineRate = naive ? rate(records, naive.ms) : null;
+  const baselineRate = naiveGot ? rate(records, naiveGot.ms) : null;
+  const sameCallsRate = sameCalls ? rate(records, sameCalls.ms) : null;
   const addBulkRate = addBulk === null ? null : rate(records, addBulk.ms);
   const firstRate = rate(records, firstMedian.ms);
   const unchangedRate = rate(records, unchanged.ms);
@@ -242,12 +317,17 @@ async function main(): Promise<void> {
     addbulk_jobs_per_s: addBulkRate === null ? null : round(addBulkRate),
     first_sync_records_per_s: round(firstRate),
     ratio_first_sync_to_baseline: baselineRate ? round(firstRate / baselineRate, 3) : null,
+    naive_same_calls_jobs_per_s: sameCallsRate === null ? null : round(sameCallsRate),
+    ratio_first_sync_to_naive_same_calls: sameCallsRate ? round(firstRate / sameCallsRate, 3) : null,
     resync_unchanged_records_per_s: round(unchangedRate),
     ratio_unchanged_to_addbulk: addBulkRate ? round(unchangedRate / addBulkRate, 3) : null,
     resync_unchanged_writes: unchanged.calls.writes,
     resync_1pct_writes: changed.calls.writes,
     peak_rss_mb: round(peakRssMb, 1),
     redis_used_memory_mb: round(usedMemory / (1024 * 1024), 1),
+    redis_bytes_per_tracked_record: round(keptBytes / records, 1),
+    cluster,
+    ...(cluster ? { shards } : {}),
     rounds,
   };
 
@@ -258,7 +338,8 @@ async function main(): Promise<void> {
   const rows: Array<[string, string, string, string, string, string, string]> = [
     ['phase', 'items', 'seconds', 'per second', 'CPU µs/item', 'all CPU µs/item', 'notes'],
     ['enqueue baseline (addBulk)', String(records), addBulk ? (addBulk.ms / 1000).toFixed(2) : '-', addBulkRate === null ? '-' : String(round(addBulkRate)), cpuPer(addBulk?.cpuMs), '-', '1000 jobs per addBulk (producer process)'],
-    ['naive baseline (job + POST)', String(records), naive ? (naive.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), cpuPer(naive?.cpuMs), cpuPer(naive?.allCpuMs), naive ? `concurrency ${concurrency}, peak RSS ${round(naive.peakRssMb)} MB${median$}` : ''],
+    ['naive baseline (job + got POST)', String(records), naiveGot ? (naiveGot.ms / 1000).toFixed(2) : '-', baselineRate === null ? '-' : String(round(baselineRate)), cpuPer(naiveGot?.cpuMs), cpuPer(naiveGot?.allCpuMs), naiveGot ? `concurrency ${concurrency}, peak RSS ${round(naiveGot.peakRssMb)} MB${median$}` : ''],
+    ['naive, same calls (undici POST+PATCH)', String(records), sameCalls ? (sameCalls.ms / 1000).toFixed(2) : '-', sameCallsRate === null ? '-' : String(round(sameCallsRate)), cpuPer(sameCalls?.cpuMs), cpuPer(sameCalls?.allCpuMs), sameCalls ? `concurrency ${concurrency}, peak RSS ${round(sameCalls.peakRssMb)} MB${median$}` : ''],
     ['first sync (all created)', String(records), (firstMedian.ms / 1000).toFixed(2), String(round(firstRate)), cpuPer(firstMedian.cpuMs), cpuPer(firstMedian.allCpuMs), `PowerChord calls ${first.calls.all['POST /v1/:trunkID'] ?? 0} POST + ${first.calls.all['PATCH /v3/lead/:leadID'] ?? 0} PATCH${median$}`],
     ['re-sync, nothing changed', String(records), (unchanged.ms / 1000).toFixed(2), String(round(unchangedRate)), cpuPer(unchanged.cpuMs), cpuPer(unchanged.allCpuMs), `${unchanged.calls.writes} writes`],
     ['re-sync, 1 % changed', String(records), (changed.ms / 1000).toFixed(2), String(round(changedRate)), cpuPer(changed.cpuMs), cpuPer(changed.allCpuMs), `${changed.calls.writes} writes for ${modified} changes`],
@@ -271,10 +352,12 @@ async function main(): Promise<void> {
     ...rows.slice(1).map(line),
     '',
     `first sync / naive baseline      ${result.ratio_first_sync_to_baseline ?? '-'}  (target >= 1.0)${rounds > 1 ? `; rounds: naive ${naiveRounds.map((n) => round(rate(records, n.ms))).join(', ')} / first sync ${firstRounds.map((f) => round(rate(records, f.ms))).join(', ')} per s` : ''}`,
-    `all-process CPU per record       naive ${cpuPer(naive?.allCpuMs)} µs, first sync ${cpuPer(firstMedian.allCpuMs)} µs (worker + simulators + Redis)`,
+    `first sync / naive, same calls   ${result.ratio_first_sync_to_naive_same_calls ?? '-'}  (target >= 1.2)${rounds > 1 ? `; rounds: same calls ${sameCallsRounds.map((n) => round(rate(records, n.ms))).join(', ')} per s` : ''}`,
+    `all-process CPU per record       naive ${cpuPer(naiveGot?.allCpuMs)} µs, same calls ${cpuPer(sameCalls?.allCpuMs)} µs, first sync ${cpuPer(firstMedian.allCpuMs)} µs (worker + simulators + Redis)`,
     `unchanged re-sync / addBulk      ${result.ratio_unchanged_to_addbulk ?? '-'}  (target >= 0.75)`,
     `worker peak RSS (product phases) ${result.peak_rss_mb} MB  (target <= 300 MB at 100k)`,
-    `Redis used_memory after phases   ${result.redis_used_memory_mb} MB`,
+    `Redis used_memory after phases   ${result.redis_used_memory_mb} MB; ${result.redis_bytes_per_tracked_record} bytes per tracked record (less an empty Redis)`,
+    ...(cluster ? [`shards (keys / memory share)     ${shards.map((s) => `${s.keys_share} / ${s.memory_share}`).join(', ')}  (target: each <= 0.5)`] : []),
     JSON.stringify(result),
   ];
   process.stdout.write(`${out.join('\n')}\n`);

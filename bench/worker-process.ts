@@ -16,6 +16,8 @@ import type { SimulatorsInfo } from './simulators-process.ts';
 
 export interface WorkerInit {
   redisUrl: string;
+  /** The Redis is a cluster: connect as a cluster client. */
+  cluster: boolean;
   prefix: string;
   simulators: SimulatorsInfo;
   pageSize: number;
@@ -62,9 +64,9 @@ serve({
       ],
     ]);
     engine = new SyncEngine({
-      redis: dataConnection(init.redisUrl),
-      producer: producerConnection(init.redisUrl),
-      workerConnection: () => workerConnection(init.redisUrl),
+      redis: dataConnection(init.redisUrl, {}, undefined, init.cluster),
+      producer: producerConnection(init.redisUrl, {}, undefined, init.cluster),
+      workerConnection: () => workerConnection(init.redisUrl, {}, undefined, init.cluster),
       prefix: init.prefix,
       syncs: definitions.syncs,
       connections,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { withDeadline } from './errors.ts';
 
 export interface AuthThrottleOptions {
@@ -30,7 +30,7 @@ const SWEEP_AT = 10_000;
  * Redis. When Redis does not answer, failures are counted in this process instead, so guessing stays throttled.
  */
 export class AuthThrottle {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keyOf: (address: string) => string;
   readonly #options: AuthThrottleOptions;
   readonly #deadlineMs: number;
@@ -39,7 +39,7 @@ export class AuthThrottle {
   /** address → local count while Redis is unavailable. */
   readonly #local = new Map<string, { count: number; until: number }>();
 
-  constructor(redis: Redis, keyOf: (address: string) => string, options: AuthThrottleOptions, deadlineMs: number) {
+  constructor(redis: RedisClient, keyOf: (address: string) => string, options: AuthThrottleOptions, deadlineMs: number) {
     this.#redis = redis;
     this.#keyOf = keyOf;
     this.#options = options;

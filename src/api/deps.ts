@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import type { Logger } from '../logger.ts';
 import type { AuthThrottleOptions } from './auth-throttle.ts';
 import type { SyncEngine } from '../sync/engine.ts';
@@ -15,7 +15,7 @@ export interface ReadinessReport {
 export interface AppDeps {
   engine: SyncEngine;
   /** Data connection for the API's own keys (idempotency). */
-  redis: Redis;
+  redis: RedisClient;
   /** Accepted bearer tokens; at least one. */
   tokens: readonly string[];
   /** Propexo's webhook signing secret. Without it `POST /v1/webhooks/propexo` answers 503. */

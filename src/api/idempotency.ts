@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { z } from 'zod';
 import { canonicalJson } from '../sync/canonical-json.ts';
 import { ApiError, ApiErrorCode } from './errors.ts';
@@ -26,10 +26,10 @@ export interface IdempotentStart {
  * request (another route or body) is a 409.
  */
 export class IdempotencyStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keyOf: (key: string) => string;
 
-  constructor(redis: Redis, keyOf: (key: string) => string) {
+  constructor(redis: RedisClient, keyOf: (key: string) => string) {
     this.#redis = redis;
     this.#keyOf = keyOf;
   }

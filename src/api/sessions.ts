@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { z } from 'zod';
 import { withDeadline } from './errors.ts';
 
@@ -17,11 +17,11 @@ const Session = z.object({ token: z.string(), at: z.string() });
  * deletes it, so a copied cookie stops working at once.
  */
 export class SessionStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keyOf: (idDigest: string) => string;
   readonly #deadlineMs: number;
 
-  constructor(redis: Redis, keyOf: (idDigest: string) => string, deadlineMs: number) {
+  constructor(redis: RedisClient, keyOf: (idDigest: string) => string, deadlineMs: number) {
     this.#redis = redis;
     this.#keyOf = keyOf;
     this.#deadlineMs = deadlineMs;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { resolveApiTokens, startApi, type RunningApi } from '../api/server.ts';
 import { checkConnections, connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts';
 import type { Env } from '../config/env.ts';
@@ -6,7 +5,7 @@ import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { PROVIDER_NAMES } from '../providers/types.ts';
 import { redisPassword, registerSecrets, secretsOfEnv } from '../secrets.ts';
-import { RedisConnections } from '../redis/connection.ts';
+import { RedisConnections, type RedisClient } from '../redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { loadDefinitions, type Definitions } from './definitions.ts';
@@ -35,8 +34,8 @@ export interface Runtime {
   engine: SyncEngine;
   definitions: Definitions;
   redisUrl: string;
-  redis: Redis;
-  producer: Redis;
+  redis: RedisClient;
+  producer: RedisClient;
   sandbox: Sandbox | null;
   /** The API, when this process serves it. */
   api: RunningApi | null;
@@ -84,7 +83,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   registerSecrets([redisPassword(redisUrl), ...(apiTokens?.tokens ?? [])]);
 
-  const redisConnections = new RedisConnections(redisUrl, logger);
+  // A cluster (REDIS_URL naming any of its nodes) is detected here and talked to as one.
+  const redisConnections = await RedisConnections.open(redisUrl, logger);
   const redis = redisConnections.data();
   const producer = redisConnections.producer();
   const engine = new SyncEngine({

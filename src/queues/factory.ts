@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import { CountingWorker } from './counting-worker.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { scrubError } from '../secrets.ts';
 
 /**
@@ -17,12 +17,12 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 export interface QueueFactoryOptions {
-  /** Hash-tagged prefix (`{crm-bridge}`), so every key of every queue sits in one Redis Cluster slot. */
+  /** The key prefix (`QUEUE_PREFIX`); each queue gets its own hash tag from it (see queuePrefix). */
   prefix: string;
   /** Producer connection: fails fast when Redis is down. */
-  producer: Redis;
+  producer: RedisClient;
   /** Worker connection factory: `maxRetriesPerRequest: null`. */
-  workerConnection: () => Redis;
+  workerConnection: () => RedisClient;
   /** Overrides of DEFAULT_JOB_OPTIONS (attempts, backoff). */
   jobOptions?: JobsOptions;
   /** How long a job's lock lasts without renewal (BullMQ's default: 30 s). */
@@ -62,6 +62,15 @@ function scrubbingErrors(processor: Processor): Processor {
   };
 }
 
+/**
+ * The BullMQ prefix of one queue: `{<prefix without braces>:<queue>}`. BullMQ's scripts touch several keys of a
+ * queue at once, so a queue's keys must share a Redis Cluster slot (the hash tag in braces); one tag per queue puts
+ * each queue on its own slot, so the queues spread over the shards instead of all sitting on one.
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  return `{${prefix.replace(/[{}]/g, '')}:${queue}}`;
+}
+
 export class QueueFactory {
   readonly #options: QueueFactoryOptions;
   readonly #queues = new Map<string, Queue>();
@@ -76,7 +85,7 @@ export class QueueFactory {
   }
 
   /** The connection every queue of this factory sends through. */
-  get producer(): Redis {
+  get producer(): RedisClient {
     return this.#options.producer;
   }
 
@@ -85,7 +94,7 @@ export class QueueFactory {
     if (!queue) {
       queue = new Queue(name, {
         connection: this.#options.producer,
-        prefix: this.#options.prefix,
+        prefix: queuePrefix(this.#options.prefix, name),
         defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...this.#options.jobOptions },
         streams: { events: { maxLen: 2_000 } },
       });
@@ -100,7 +109,7 @@ export class QueueFactory {
   worker(name: string, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
     const worker = new CountingWorker(name, scrubbingErrors(failFastOnPermanentErrors(processor)), {
       connection: this.#options.workerConnection(),
-      prefix: this.#options.prefix,
+      prefix: queuePrefix(this.#options.prefix, name),
       concurrency: 1,
       name: this.#options.workerName ?? `${hostname()}-${process.pid}`,
       ...(this.#options.lockMs

@@ -1,8 +1,11 @@
-import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
 // ioredis 6 types the reply mapping per instance; we always use the default (legacy) one.
 type RedisOptions = Omit<IORedisOptions, 'replyMapping'>;
+
+/** A connection to one Redis, or to a Redis Cluster (REDIS_URL naming any of its nodes). */
+export type RedisClient = Redis | Cluster;
 
 /** First reconnect delay, ms; it doubles per failed attempt. */
 export const RECONNECT_BASE_MS = 100;
@@ -77,7 +80,7 @@ function whereOf(url: string): string {
  * one per failed attempt and, with none, Node prints each ("Unhandled error event") as a raw stack. Commands still
  * fail on their own and readiness probes report Redis down; the outage itself is logged by `outages`, when given.
  */
-function connect(url: string, options: RedisOptions, outages: RedisOutageLog | undefined): Redis {
+function connect(url: string, options: RedisOptions, outages: RedisOutageLog | undefined, cluster: boolean): RedisClient {
   const where = whereOf(url);
   // BullMQ duplicates worker connections (for its blocking reads) with these same options, so the duplicates back
   // off and report on the same schedule too.
@@ -86,31 +89,81 @@ function connect(url: string, options: RedisOptions, outages: RedisOutageLog | u
     outages?.attempt(attempt, delay, where);
     return delay;
   };
-  const redis = new Redis(url, { retryStrategy, ...options });
+  const redis = cluster ? connectCluster(url, options, retryStrategy) : new Redis(url, { retryStrategy, ...options });
   redis.on('error', (error: Error) => outages?.error(error));
   if (outages) redis.on('ready', () => outages.ready(where));
   return redis;
 }
 
 /**
+ * A cluster client seeded with the URL's node: ioredis reads the slot map from it (CLUSTER SLOTS) and follows
+ * MOVED/ASK. The URL's user, password and TLS (`rediss:`) apply to every node.
+ */
+function connectCluster(url: string, options: RedisOptions, retryStrategy: (attempt: number) => number): Cluster {
+  const parsed = new URL(url);
+  const { enableOfflineQueue = true, ...nodeOptions } = options;
+  return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+    clusterRetryStrategy: retryStrategy,
+    enableOfflineQueue,
+    redisOptions: {
+      ...nodeOptions,
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+}
+
+/**
+ * Whether the Redis at `url` runs in cluster mode (`INFO cluster` says `cluster_enabled:1`): the process then
+ * talks to it as a cluster. Asked once at start; while Redis cannot be reached it asks again with the usual
+ * backoff (each attempt logged by `outages`). An answer that is an error (a wrong password) is thrown.
+ */
+export async function detectCluster(url: string, outages?: RedisOutageLog): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, enableOfflineQueue: false, retryStrategy: () => null });
+    probe.on('error', (error: Error) => outages?.error(error));
+    try {
+      await probe.connect();
+      const info = await probe.info('cluster');
+      outages?.ready(whereOf(url));
+      return /^cluster_enabled:1\s*$/m.test(info);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      const delay = reconnectDelay(attempt);
+      outages?.attempt(attempt, delay, whereOf(url));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
+/**
  * Worker connections block (BRPOPLPUSH-style waits), so ioredis must never give up on a command:
  * `maxRetriesPerRequest: null` is what BullMQ requires for them.
  */
-export function workerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
-  return connect(url, { maxRetriesPerRequest: null, ...extra }, outages);
+export function workerConnection(url: string, extra?: RedisOptions, outages?: RedisOutageLog, cluster?: false): Redis;
+export function workerConnection(url: string, extra: RedisOptions | undefined, outages: RedisOutageLog | undefined, cluster: boolean): RedisClient;
+export function workerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog, cluster = false): RedisClient {
+  return connect(url, { maxRetriesPerRequest: null, ...extra }, outages, cluster);
 }
 
 /**
  * Producer connections (the API, the scheduler) must fail fast when Redis is down instead of queueing commands
  * in memory: `enableOfflineQueue: false` makes an add reject at once, so the API answers 503 instead of hanging.
  */
-export function producerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
-  return connect(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, ...extra }, outages);
+export function producerConnection(url: string, extra?: RedisOptions, outages?: RedisOutageLog, cluster?: false): Redis;
+export function producerConnection(url: string, extra: RedisOptions | undefined, outages: RedisOutageLog | undefined, cluster: boolean): RedisClient;
+export function producerConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog, cluster = false): RedisClient {
+  return connect(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, ...extra }, outages, cluster);
 }
 
 /** A plain connection for our own keys (crosswalk, fingerprints, ledger). */
-export function dataConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog): Redis {
-  return connect(url, { maxRetriesPerRequest: 3, ...extra }, outages);
+export function dataConnection(url: string, extra?: RedisOptions, outages?: RedisOutageLog, cluster?: false): Redis;
+export function dataConnection(url: string, extra: RedisOptions | undefined, outages: RedisOutageLog | undefined, cluster: boolean): RedisClient;
+export function dataConnection(url: string, extra: RedisOptions = {}, outages?: RedisOutageLog, cluster = false): RedisClient {
+  return connect(url, { maxRetriesPerRequest: 3, ...extra }, outages, cluster);
 }
 
 /**
@@ -120,23 +173,34 @@ export function dataConnection(url: string, extra: RedisOptions = {}, outages?: 
 export class RedisConnections {
   readonly url: string;
   readonly outages: RedisOutageLog;
-  readonly #made: Redis[] = [];
+  /** Redis runs in cluster mode: every connection made here is a cluster client. */
+  readonly cluster: boolean;
+  readonly #made: RedisClient[] = [];
 
-  constructor(url: string, logger: Logger) {
+  constructor(url: string, logger: Logger, options: { cluster?: boolean } = {}) {
     this.url = url;
     this.outages = new RedisOutageLog(logger);
+    this.cluster = options.cluster ?? false;
   }
 
-  data(): Redis {
-    return this.#keep(dataConnection(this.url, {}, this.outages));
+  /** Asks the Redis at `url` whether it is a cluster (detectCluster), then connects accordingly. */
+  static async open(url: string, logger: Logger): Promise<RedisConnections> {
+    const connections = new RedisConnections(url, logger);
+    const cluster = await detectCluster(url, connections.outages);
+    if (cluster) logger.info({ redis: whereOf(url) }, 'redis runs in cluster mode: connecting as a cluster client');
+    return cluster ? new RedisConnections(url, logger, { cluster }) : connections;
   }
 
-  producer(): Redis {
-    return this.#keep(producerConnection(this.url, {}, this.outages));
+  data(): RedisClient {
+    return this.#keep(dataConnection(this.url, {}, this.outages, this.cluster));
   }
 
-  worker(): Redis {
-    return this.#keep(workerConnection(this.url, {}, this.outages));
+  producer(): RedisClient {
+    return this.#keep(producerConnection(this.url, {}, this.outages, this.cluster));
+  }
+
+  worker(): RedisClient {
+    return this.#keep(workerConnection(this.url, {}, this.outages, this.cluster));
   }
 
   /** Drops every connection made here at once; commands still queued fail with "Connection is closed". */
@@ -144,7 +208,7 @@ export class RedisConnections {
     for (const redis of this.#made) redis.disconnect();
   }
 
-  #keep(redis: Redis): Redis {
+  #keep(redis: RedisClient): RedisClient {
     this.#made.push(redis);
     return redis;
   }

@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+
 /**
  * JSON with object keys sorted at every level: two bodies that mean the same thing serialise to the same
  * string, which is what the diff compares. Written directly rather than by sorting copies of every object: this
@@ -18,4 +20,16 @@ function write(value: unknown): string | undefined {
     if (item !== undefined) parts.push(`${JSON.stringify(key)}:${item}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/** Characters of a fingerprint: 22 base64url characters hold 132 bits of the SHA-256. */
+export const FINGERPRINT_LENGTH = 22;
+
+/**
+ * A fixed-size digest of a value's canonical JSON (sha256, base64url, first 22 characters). Redis keeps this
+ * instead of the body: what a diff needs is "the same as before or not", and a body of any size costs 22 bytes.
+ * Two different bodies of one record share a fingerprint with probability 2^-132.
+ */
+export function fingerprint(value: unknown): string {
+  return hash('sha256', canonicalJson(value), 'base64url').slice(0, FINGERPRINT_LENGTH);
 }

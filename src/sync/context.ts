@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import type { z } from 'zod';
 import { JobDataInvalidError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -50,7 +50,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
 
 /** Everything a processor needs, made once per process. */
 export interface SyncContext {
-  redis: Redis;
+  redis: RedisClient;
   keys: SyncKeys;
   ledger: RunLedger;
   links: RecordLinks;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
 import { RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
 import { QueueFactory } from '../queues/factory.ts';
-import { isConnectionError } from '../redis/connection.ts';
+import { isConnectionError, type RedisClient } from '../redis/connection.ts';
 import { ConnectionBreaker } from './connection-breaker.ts';
 import { ConnectorPool } from './connectors.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from './context.ts';
@@ -24,10 +23,10 @@ import { failRun } from './run-end.ts';
 
 export interface EngineOptions {
   /** Our own keys (ledger, crosswalk, diff). */
-  redis: Redis;
+  redis: RedisClient;
   /** Producer connection for queues: fails fast when Redis is down. */
-  producer: Redis;
-  workerConnection: () => Redis;
+  producer: RedisClient;
+  workerConnection: () => RedisClient;
   prefix: string;
   syncs: ReadonlyMap<string, SyncDefinition>;
   connections: ReadonlyMap<string, ConnectionConfig>;
@@ -202,9 +201,7 @@ export class SyncEngine {
     // interrupted create did not happen is created now.
     const definition = this.ctx.syncs.get(sync);
     if (definition) {
-      const lift = this.ctx.redis.multi();
-      for (const target of definition.targets) lift.hdel(this.ctx.keys.intent(definition.source.connection, target.connection), ...ids);
-      await lift.exec();
+      for (const target of definition.targets) await this.ctx.links.clearIntents({ sourceConnection: definition.source.connection, targetConnection: target.connection }, ids);
     }
     return this.enqueueRun(sync, { trigger: 'retry', sourceIds: ids, ...(options.jobId ? { jobId: options.jobId } : {}) });
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { z } from 'zod';
 import type { SyncKeys } from './keys.ts';
 // Errors and reasons may quote a provider's answer, which may echo our credentials: scrubbed before they are kept.
@@ -175,7 +175,7 @@ end
 return cleared
 `;
 
-type LedgerRedis = Redis & {
+type LedgerRedis = RedisClient & {
   cbClearRejected(...args: string[]): Promise<number>;
   cbRecordFailures(...args: (string | number)[]): Promise<number>;
   cbRecordPage(...args: (string | number)[]): Promise<number>;
@@ -184,12 +184,20 @@ type LedgerRedis = Redis & {
   cbFailSource(...args: (string | number)[]): Promise<number>;
 };
 
-/** The run ledger: every run's status, counts and record-level errors, kept in Redis. */
+/** Runs whose sync this process knows (a run's keys carry its sync's hash tag), at most this many. */
+const KNOWN_RUNS = 10_000;
+
+/**
+ * The run ledger: every run's status, counts and record-level errors, kept in Redis. A run's keys share its sync's
+ * hash tag (keys.ts), so every script here touches one slot of a Redis Cluster; a run found by its id alone is
+ * looked up in the run → sync index once per process.
+ */
 export class RunLedger {
   readonly #redis: LedgerRedis;
   readonly #keys: SyncKeys;
+  readonly #syncs = new Map<string, string>();
 
-  constructor(redis: Redis, keys: SyncKeys) {
+  constructor(redis: RedisClient, keys: SyncKeys) {
     if (!('cbRecordPage' in redis)) {
       redis.defineCommand('cbRecordPage', { numberOfKeys: 5, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 2, lua: FINISH_BATCH });
@@ -202,9 +210,26 @@ export class RunLedger {
     this.#keys = keys;
   }
 
+  /** The sync of a run, from this process's memory or the run → sync index; null for a run never opened. */
+  async #syncOf(runId: string): Promise<string | null> {
+    const known = this.#syncs.get(runId);
+    if (known !== undefined) return known;
+    const sync = await this.#redis.get(this.#keys.runSync(runId));
+    if (sync !== null) this.#remember(runId, sync);
+    return sync;
+  }
+
+  #remember(runId: string, sync: string): void {
+    if (this.#syncs.size >= KNOWN_RUNS) this.#syncs.delete(this.#syncs.keys().next().value ?? '');
+    this.#syncs.set(runId, sync);
+  }
+
   /** Creates the run's ledger unless it exists already (a retried run job must not reset it). */
   async open(runId: string, run: { sync: string; trigger: string; full: boolean }): Promise<void> {
-    const key = this.#keys.run(runId);
+    // The index first: a run whose ledger exists can always be found by its id alone.
+    await this.#redis.set(this.#keys.runSync(runId), run.sync, 'EX', RUN_TTL_S);
+    this.#remember(runId, run.sync);
+    const key = this.#keys.run(run.sync, runId);
     const now = new Date();
     const created = await this.#redis.hsetnx(key, 'sync', run.sync);
     if (created === 0) return;
@@ -228,7 +253,7 @@ export class RunLedger {
   ): Promise<boolean> {
     const k = this.#keys;
     const result = await this.#redis.cbRecordPage(
-      k.run(runId), k.runPages(runId), k.runErrors(runId), k.syncErrors(sync), k.failed(sync),
+      k.run(sync, runId), k.runPages(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync),
       page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
       ...errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e }))),
     );
@@ -238,7 +263,9 @@ export class RunLedger {
   /** Returns true if this call finished the run. */
   async finishBatch(runId: string, batchId: string): Promise<boolean> {
     const k = this.#keys;
-    return (await this.#redis.cbFinishBatch(k.run(runId), k.runBatches(runId), batchId, new Date().toISOString())) === 1;
+    const sync = await this.#syncOf(runId);
+    if (sync === null) return false;
+    return (await this.#redis.cbFinishBatch(k.run(sync, runId), k.runBatches(sync, runId), batchId, new Date().toISOString())) === 1;
   }
 
   /** Counts and keeps push failures (each record once per run and target); returns how many were new. */
@@ -246,11 +273,12 @@ export class RunLedger {
     if (failures.length === 0) return 0;
     const k = this.#keys;
     const args = failures.flatMap((f) => [`${f.target}:${f.sourceId}`, f.sourceId, scrubJsonText(JSON.stringify({ runId, ...f }))]);
-    return this.#redis.cbRecordFailures(k.run(runId), k.runFailed(runId), k.runErrors(runId), k.syncErrors(sync), k.failed(sync), ...args);
+    return this.#redis.cbRecordFailures(k.run(sync, runId), k.runFailed(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync), ...args);
   }
 
   async increment(runId: string, counter: Counter, by = 1): Promise<void> {
-    await this.#redis.hincrby(this.#keys.run(runId), counter, by);
+    const sync = await this.#syncOf(runId);
+    if (sync !== null) await this.#redis.hincrby(this.#keys.run(sync, runId), counter, by);
   }
 
   async recordErrors(runId: string, sync: string, errors: RecordErrorEntry[]): Promise<void> {
@@ -258,8 +286,8 @@ export class RunLedger {
     const json = errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e })));
     await this.#redis
       .multi()
-      .rpush(this.#keys.runErrors(runId), ...json)
-      .ltrim(this.#keys.runErrors(runId), 0, MAX_ERRORS_PER_RUN - 1)
+      .rpush(this.#keys.runErrors(sync, runId), ...json)
+      .ltrim(this.#keys.runErrors(sync, runId), 0, MAX_ERRORS_PER_RUN - 1)
       .lpush(this.#keys.syncErrors(sync), ...json)
       .ltrim(this.#keys.syncErrors(sync), 0, MAX_ERRORS_PER_SYNC - 1)
       .exec();
@@ -267,7 +295,8 @@ export class RunLedger {
 
   /** Gives a run its one reason (the first said wins), e.g. a connection that refused every call. */
   async noteReason(runId: string, reason: string): Promise<void> {
-    await this.#redis.hsetnx(this.#keys.run(runId), 'reason', scrubText(reason));
+    const sync = await this.#syncOf(runId);
+    if (sync !== null) await this.#redis.hsetnx(this.#keys.run(sync, runId), 'reason', scrubText(reason));
   }
 
   /** Ends a run that cannot go on (its source failed for good). */
@@ -277,11 +306,16 @@ export class RunLedger {
    * it ended now.
    */
   async fail(runId: string, reason: string): Promise<boolean> {
-    return (await this.#redis.cbFailSource(this.#keys.run(runId), scrubText(reason), new Date().toISOString())) === 1;
+    const sync = await this.#syncOf(runId);
+    if (sync === null) return false;
+    return (await this.#redis.cbFailSource(this.#keys.run(sync, runId), scrubText(reason), new Date().toISOString())) === 1;
   }
 
-  async get(runId: string): Promise<RunSummary | null> {
-    const parsed = RunHash.safeParse(await this.#redis.hgetall(this.#keys.run(runId)));
+  /** `sync` when the caller knows it (saves the index lookup). */
+  async get(runId: string, knownSync?: string): Promise<RunSummary | null> {
+    const ofRun = knownSync ?? (await this.#syncOf(runId));
+    if (ofRun === null) return null;
+    const parsed = RunHash.safeParse(await this.#redis.hgetall(this.#keys.run(ofRun, runId)));
     // No ledger, or one a crash left without its opening fields: not a run anyone can act on.
     if (!parsed.success) return null;
     const { sync, trigger, full, status, pendingBatches, pullDone, reason, createdAt, finishedAt, ...counts } = parsed.data;
@@ -289,7 +323,9 @@ export class RunLedger {
   }
 
   async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
-    const key = this.#keys.runErrors(runId);
+    const sync = await this.#syncOf(runId);
+    if (sync === null) return { total: 0, errors: [] };
+    const key = this.#keys.runErrors(sync, runId);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
     return { total, errors: items.map(parseErrorEntry) };
   }
@@ -327,7 +363,7 @@ export class RunLedger {
   async runs(sync: string, offset = 0, limit = 50): Promise<{ total: number; runs: RunSummary[] }> {
     const key = this.#keys.syncRuns(sync);
     const [total, ids] = await Promise.all([this.#redis.zcard(key), this.#redis.zrevrange(key, offset, offset + limit - 1)]);
-    const runs = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is RunSummary => r !== null);
+    const runs = (await Promise.all(ids.map((id) => this.get(id, sync)))).filter((r): r is RunSummary => r !== null);
     return { total, runs };
   }
 }

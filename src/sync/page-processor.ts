@@ -4,8 +4,10 @@ import { ProviderRateLimitedError } from '../providers/errors.ts';
 import { applyMapping } from '../mapping/index.ts';
 import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
 import type { SourceRecord } from '../providers/types.ts';
-import { canonicalJson } from './canonical-json.ts';
 import { isEcho } from './echo.ts';
+import { placeOf } from './keys.ts';
+import { pushScope, type PageState } from './record-links.ts';
+import { sentState } from './sent-state.ts';
 import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
@@ -52,35 +54,36 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   const batches: Array<{ target: SyncTarget; records: PushRecord[] }> = [];
   let unchanged = 0;
 
-  const { previous, echoes } = await lastSentBodies(ctx, sync, records);
-  for (const target of sync.targets) {
-    let batch: PushRecord[] = [];
-    for (const record of records) {
+  const states = await lastSent(ctx, sync, records);
+  sync.targets.forEach((target, t) => {
+    const sent = sentState(target.mapping);
+    const changed: PushRecord[] = [];
+    records.forEach((record, r) => {
+      const state = states[t]?.[r];
       // A record that is only what a sync from this target wrote into it is not a change to send back.
-      if (isEcho(record.data, echoes.get(target.key)?.get(record.id) ?? null)) {
+      if (isEcho(source.provider, record.data, state?.echo)) {
         unchanged++;
-        continue;
+        return;
       }
-      const before = previous.get(target.key)?.get(record.id) ?? null;
-      const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: parseStoredObject(before) });
+      const before = state?.sent ?? null;
+      const result = applyMapping(target.mapping, record.data, { sourceId: record.id, previous: sent.previous(before) });
       if (!result.ok) {
         const at = new Date().toISOString();
         for (const e of result.errors) errors.push({ sourceId: record.id, target: target.connection, path: e.path, reason: e.reason, value: e.value, code: 'REJECTED', at });
-        continue;
+        return;
       }
-      const fingerprint = canonicalJson(result.body);
+      const fingerprint = sent.of(result.body);
       if (fingerprint === before) {
         unchanged++;
-        continue;
+        return;
       }
-      batch.push({ sourceId: record.id, body: result.body, fingerprint });
-      if (batch.length >= ctx.settings.batchSize) {
-        batches.push({ target, records: batch });
-        batch = [];
-      }
-    }
-    if (batch.length > 0) batches.push({ target, records: batch });
-  }
+      changed.push({ sourceId: record.id, body: result.body, fingerprint });
+    });
+    // Batches cut from records in partition order: a push job then touches few partitions of the state (one script
+    // call each, see RecordLinks), not one per record.
+    const byPartition = changed.map((r) => ({ r, p: placeOf(r.sourceId).partition })).sort((a, b) => a.p - b.p).map(({ r }) => r);
+    for (let i = 0; i < byPartition.length; i += ctx.settings.batchSize) batches.push({ target, records: byPartition.slice(i, i + ctx.settings.batchSize) });
+  });
 
   // The failed records of earlier runs get one more try at the end of every normal run: all of them, a page of
   // ids at a time (a run that failed 20,000 records for a wrong setting is made good by the next one).
@@ -170,28 +173,11 @@ async function readPage(ctx: SyncContext, sync: SyncDefinition, data: PageJob, s
   return source.listPage(data.cursor, { pageSize: sync.pageSize ?? ctx.settings.pageSize, signal });
 }
 
-/** The body last sent for each record per target, and what we last wrote into each record: one round trip. */
-async function lastSentBodies(ctx: SyncContext, sync: SyncDefinition, records: SourceRecord[]) {
-  const previous = new Map<string, Map<string, string | null>>();
-  const echoes = new Map<string, Map<string, string | null>>();
-  if (records.length === 0) return { previous, echoes };
+/** Per target, each record's last sent state and what a sync from that target wrote into it (echo). */
+async function lastSent(ctx: SyncContext, sync: SyncDefinition, records: SourceRecord[]): Promise<PageState[][]> {
+  if (records.length === 0) return sync.targets.map(() => []);
   const ids = records.map((r) => r.id);
-  const pipeline = ctx.redis.pipeline();
-  for (const target of sync.targets) {
-    pipeline.hmget(ctx.keys.sent(sync.name, target.key), ...ids);
-    pipeline.hmget(ctx.keys.echo(sync.source.connection, target.connection), ...ids);
-  }
-  const answers = (await pipeline.exec()) ?? [];
-  const byId = (index: number) => {
-    const [error, values] = answers[index] ?? [null, []];
-    if (error) throw error;
-    return new Map((values as Array<string | null>).map((value, j) => [ids[j] ?? '', value]));
-  };
-  sync.targets.forEach((target, i) => {
-    previous.set(target.key, byId(2 * i));
-    echoes.set(target.key, byId(2 * i + 1));
-  });
-  return { previous, echoes };
+  return Promise.all(sync.targets.map((target) => ctx.links.pageStates(pushScope(sync, target), ids)));
 }
 
 const NO_RETRY = { ids: [] as string[], cursor: '0' };

@@ -11,7 +11,7 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './run-end.ts';
-import type { PushScope, SentRecord } from './record-links.ts';
+import type { PushScope, PushState, SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -47,7 +47,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   let rateLimitedMs = null as number | null;
   let done = 0;
 
-  const states = await readStates(ctx, sync, target, data.records);
+  const states = await ctx.links.pushStates(scopeOf(sync, target), data.records.map((r) => r.sourceId));
   // The whole batch goes to the provider's limiter at once: its calls run side by side (their Redis writes then
   // coalesce, see RecordLinks) while the process never has more than its push concurrency in flight.
   const settled = await Promise.allSettled(
@@ -97,7 +97,8 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     for (const r of pending.splice(0)) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
   }
 
-  await durably(() => ctx.links.markSent(scopeOf(sync, target), data.runId, sent));
+  // Retried until Redis answers, step by step (see RecordLinks.markSent for the order and why).
+  await ctx.links.markSent(scopeOf(sync, target), data.runId, sent);
   countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
 
   if (unexpected) {
@@ -153,34 +154,7 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
 }
 
-/** What Redis knows of a record on this target before it is pushed. */
-interface RecordState {
-  /** Canonical JSON of the body last sent. */
-  sent: string | null;
-  targetId: string | null;
-  /** The run that started a create whose outcome is not recorded. */
-  intent: string | null;
-}
-const NO_STATE: RecordState = { sent: null, targetId: null, intent: null };
-
-/** The whole batch's state in one round trip. */
-async function readStates(ctx: SyncContext, sync: SyncDefinition, target: SyncTarget, records: PushRecord[]): Promise<RecordState[]> {
-  const ids = records.map((r) => r.sourceId);
-  const k = ctx.keys;
-  const replies = await ctx.redis
-    .pipeline()
-    .hmget(k.sent(sync.name, target.key), ...ids)
-    .hmget(k.crosswalk(sync.source.connection, target.connection), ...ids)
-    .hmget(k.intent(sync.source.connection, target.connection), ...ids)
-    .exec();
-  const column = (i: number) => {
-    const [error, values] = replies?.[i] ?? [null, []];
-    if (error) throw error;
-    return values as Array<string | null>;
-  };
-  const [sent, targetIds, intents] = [column(0), column(1), column(2)];
-  return ids.map((_, i) => ({ sent: sent[i] ?? null, targetId: targetIds[i] ?? null, intent: intents[i] ?? null }));
-}
+const NO_STATE: PushState = { sent: null, targetId: null, intent: null };
 
 async function pushOne(
   ctx: SyncContext,
@@ -189,7 +163,7 @@ async function pushOne(
   connector: Connector,
   runId: string,
   record: PushRecord,
-  state: RecordState,
+  state: PushState,
   signal?: AbortSignal,
 ): Promise<Outcome> {
   const halted = ctx.breaker.openReason(target.connection, runId);
@@ -220,7 +194,7 @@ async function writeOne(
   connector: Connector,
   runId: string,
   record: PushRecord,
-  { sent, targetId, intent }: RecordState,
+  { sent, targetId, intent }: PushState,
   call: CallState,
   signal?: AbortSignal,
 ): Promise<Outcome> {
@@ -285,7 +259,6 @@ async function settleError(
   call: CallState,
   error: unknown,
 ): Promise<Outcome> {
-  const intents = ctx.keys.intent(sync.source.connection, target.connection);
   if (error instanceof PartialCreateError) {
     // The record exists; remember it, so the retry updates instead of creating.
     await durably(() => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId));
@@ -295,7 +268,7 @@ async function settleError(
   const answeredNoCreate = isProviderError(error) && !(error instanceof ProviderUnavailableError && error.outcomeUnknown);
   if (call.intentWritten && (answeredNoCreate || !call.createSent)) {
     // Best effort: an intent left behind only costs a lookup (or a review) later, never a duplicate.
-    await ctx.redis.hdel(intents, record.sourceId).catch(() => 0);
+    await ctx.links.clearIntents(scopeOf(sync, target), [record.sourceId]).catch(() => undefined);
   }
   if (!isProviderError(error)) {
     if ((error as { name?: string }).name === 'ZodError') {
@@ -325,7 +298,7 @@ function settle(target: SyncTarget, record: PushRecord, result: WriteResult, op:
 }
 
 function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
-  return { sync: sync.name, targetKey: target.key, sourceConnection: sync.source.connection, targetConnection: target.connection };
+  return { sync: sync.name, targetKey: target.key, sourceConnection: sync.source.connection, targetConnection: target.connection, targetProvider: target.provider };
 }
 
 /**
@@ -335,7 +308,7 @@ function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
  */
 function sentOutcome(target: SyncTarget, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Outcome {
   if (op !== 'skipped') countRecords(target.provider, op);
-  return { kind: 'done', op, sent: { sourceId: record.sourceId, targetId, fingerprint: record.fingerprint, counter: op === 'skipped' ? null : op } };
+  return { kind: 'done', op, sent: { sourceId: record.sourceId, targetId, fingerprint: record.fingerprint, body: record.body, counter: op === 'skipped' ? null : op } };
 }
 
 /** Polls write-status for an accepted async write. */
@@ -345,7 +318,7 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
   if (status.status === 'SUCCESS' || status.status === 'PARTIAL_SUCCESS') {
     // An update wrote the record we named: its id is the known one. `created_record_id` "could be related to a
     // different model than expected" (Propexo's OpenAPI: a job may spawn others), so only a create reads it.
-    const known = await ctx.redis.hget(ctx.keys.crosswalk(sync.source.connection, target.connection), record.sourceId);
+    const known = await ctx.links.targetIdOf(scopeOf(sync, target), record.sourceId);
     const targetId = record.pendingOp === 'create' ? (status.createdRecordId ?? known) : known;
     if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
     const outcome = sentOutcome(target, record, targetId, op);
@@ -355,7 +328,7 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     return outcome;
   }
   if (status.status === 'FAILURE') {
-    await ctx.redis.hdel(ctx.keys.intent(sync.source.connection, target.connection), record.sourceId);
+    await ctx.links.clearIntents(scopeOf(sync, target), [record.sourceId]);
     return { kind: 'failed', error: failure(record.sourceId, target, `${connector.provider} write ${record.pendingJobId} failed: ${status.errors.join('; ') || 'no reason given'}`, 'WRITE_FAILED', undefined, record.pendingJobId) };
   }
   return { kind: 'pending', record };

@@ -1,138 +1,308 @@
 import DataLoader from 'dataloader';
-import type { Redis } from 'ioredis';
-import type { SyncKeys } from './keys.ts';
+import type { ProviderName } from '../providers/types.ts';
+import type { RedisClient } from '../redis/connection.ts';
+import type { SyncDefinition, SyncTarget } from './definition.ts';
+import { durably } from './durable.ts';
+import { canEcho, echoState } from './echo.ts';
+import { placeOf, STATE_BUCKETS, STATE_PARTITIONS, type PartitionKeys, type RecordStateKind, type SyncKeys } from './keys.ts';
 
 /**
- * The Redis writes of a push: the create intent before a create call, the link once it answered, and "sent" once
- * the target holds the body. In the benchmark's profile one call per record per write was ~20 % of a worker's CPU,
- * most of it in socket writes. So "sent" is written once per push job, and since a job's records run side by side,
- * intents and links, which must be durable before the record's next call, are coalesced over one turn of the event
- * loop (DataLoader, scheduled with setImmediate) into one call per scope; each caller still awaits its own write.
+ * The per-record state of a push, in Redis: the create intent before a create call, the link once it answered,
+ * and "sent" once the target holds the body; and the reads the page and push processors make of it.
+ *
+ * State is partitioned by a hash of the record id (keys.ts), so one record's keys share a slot, but a batch's
+ * records do not: every call here is one script per partition touched (all of a partition's records at once),
+ * sent together (one pipeline on a single Redis; on a cluster, side by side, each to its node). In the
+ * benchmark's profile one call per record per write was ~20 % of a worker's CPU, so intents and links, which must
+ * be durable before the record's next call, are also coalesced over one turn of the event loop (DataLoader,
+ * scheduled with setImmediate); each caller still awaits its own write.
  */
 
-// KEYS: crosswalk, reverse crosswalk, echo, sent, intents, failed, run.
-// ARGV: (sourceId, targetId, fingerprint, counter) per record.
-const MARK_SENT = `
-for i = 1, #ARGV, 4 do
-  local source, target, fingerprint, counter = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  redis.call('HSET', KEYS[1], source, target)
-  redis.call('HSET', KEYS[2], target, source)
-  redis.call('HSET', KEYS[3], target, fingerprint)
-  redis.call('HSET', KEYS[4], source, fingerprint)
-  redis.call('HDEL', KEYS[5], source)
-  redis.call('HDEL', KEYS[6], source)
-  if counter ~= '' then redis.call('HINCRBY', KEYS[7], counter, 1) end
-end
-return 1
+// One HGET per key: KEYS[i] field ARGV[i]. All keys share a slot (one partition).
+const HGET_EACH = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('HGET', KEYS[i], ARGV[i]) end
+return out
 `;
 
-// KEYS: crosswalk, intents. ARGV: (sourceId, targetId) per record.
-const LINK_CREATED = `
-for i = 1, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  redis.call('HDEL', KEYS[2], ARGV[i])
+// Writes to several hashes of one partition at once: KEYS[i] with (op, field, value) at ARGV[3i-2..3i]; op 's'
+// sets the field, 'd' deletes it.
+const HASH_OPS = `
+for i = 1, #KEYS do
+  local op, field = ARGV[3 * i - 2], ARGV[3 * i - 1]
+  if op == 's' then redis.call('HSET', KEYS[i], field, ARGV[3 * i]) else redis.call('HDEL', KEYS[i], field) end
 end
-return 1
+return #KEYS
 `;
 
-type LinkRedis = Redis & {
-  cbMarkSentMany(...args: string[]): Promise<number>;
-  cbLinkCreatedMany(...args: string[]): Promise<number>;
+type Commands = {
+  cbHgetEach(numKeys: number, ...keysThenFields: string[]): Promise<Array<string | null>>;
+  cbHashOps(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
 };
+type Target = RedisClient & Commands;
+
+/** A call for one partition: the script, its keys (one slot) and its arguments. */
+interface SlotCall {
+  script: keyof Commands;
+  keys: string[];
+  args: string[];
+}
+
+/** One hash write: set (`value` given) or delete a field. */
+interface HashOp {
+  key: string;
+  field: string;
+  value: string | null;
+}
 
 export interface PushScope {
   sync: string;
   targetKey: string;
   sourceConnection: string;
   targetConnection: string;
+  /** Decides whether the target's records can come back (echo state and the reverse link are kept only then). */
+  targetProvider: ProviderName;
+}
+
+/** The scope of a sync's target: which state it reads and writes. */
+export function pushScope(sync: SyncDefinition, target: SyncTarget): PushScope {
+  return { sync: sync.name, targetKey: target.key, sourceConnection: sync.source.connection, targetConnection: target.connection, targetProvider: target.provider };
 }
 
 /** A record the target now holds, as written. */
 export interface SentRecord {
   sourceId: string;
   targetId: string;
+  /** The sent state of the body (sent-state.ts): what the diff compares next time. */
   fingerprint: string;
+  /** The body written: its echo state is kept for a sync reading the target back. */
+  body: Record<string, unknown>;
   /** The run counter to increment, if the write counts (a skip does not). */
   counter: 'created' | 'updated' | null;
 }
 
-/** One record's write: the keys it touches (its group) and its arguments. */
-interface RecordWrite {
-  keys: string[];
-  args: string[];
+/** What Redis knows of a record on a target before it is pushed. */
+export interface PushState {
+  /** The sent state of the body last written. */
+  sent: string | null;
+  targetId: string | null;
+  /** The run that started a create whose outcome is not recorded. */
+  intent: string | null;
+}
+
+/** What the page processor reads per record: the last sent state, and what a sync from the target wrote into it. */
+export interface PageState {
+  sent: string | null;
+  echo: string | null;
 }
 
 export class RecordLinks {
-  readonly #redis: LinkRedis;
+  readonly #redis: Target;
   readonly #keys: SyncKeys;
-  readonly #linkCreated: DataLoader<RecordWrite, true>;
-  readonly #intent: DataLoader<RecordWrite, true>;
+  readonly #writes: DataLoader<{ tag: string; ops: HashOp[] }, true>;
 
-  constructor(redis: Redis, keys: SyncKeys) {
-    if (!('cbMarkSentMany' in redis)) {
-      redis.defineCommand('cbMarkSentMany', { numberOfKeys: 7, lua: MARK_SENT });
-      redis.defineCommand('cbLinkCreatedMany', { numberOfKeys: 2, lua: LINK_CREATED });
+  constructor(redis: RedisClient, keys: SyncKeys) {
+    if (!('cbHashOps' in redis)) {
+      redis.defineCommand('cbHgetEach', { lua: HGET_EACH, readOnly: true });
+      redis.defineCommand('cbHashOps', { lua: HASH_OPS });
     }
-    this.#redis = redis as LinkRedis;
+    this.#redis = redis as Target;
     this.#keys = keys;
-    const loader = (send: (pipeline: ReturnType<Redis['pipeline']>, keys: string[], args: string[]) => void) =>
-      new DataLoader<RecordWrite, true>((writes) => this.#flush(writes, send), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
-    this.#linkCreated = loader((p, k, a) => (p as unknown as LinkRedis).cbLinkCreatedMany(...k, ...a));
-    this.#intent = loader((p, k, a) => p.hset(k[0] ?? '', ...a));
+    this.#writes = new DataLoader((writes) => this.#flushWrites(writes), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
+  }
+
+  /** The partition of `own`'s record `id` paired with `other`, and its bucket. */
+  #place(own: string, other: string, id: string): { keys: PartitionKeys; bucket: number } {
+    const { partition, bucket } = placeOf(id);
+    return { keys: this.#keys.records(own, other, partition), bucket };
+  }
+
+  /** sent, crosswalk and intent of each record: one script call per partition touched. */
+  async pushStates(scope: PushScope, ids: readonly string[]): Promise<PushState[]> {
+    const values = await this.#read(ids, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [
+      keys.sent(scope.sync, scope.targetKey, bucket),
+      keys.crosswalk(bucket),
+      keys.intent(bucket),
+    ]);
+    return values.map(([sent, targetId, intent]) => ({ sent: sent ?? null, targetId: targetId ?? null, intent: intent ?? null }));
+  }
+
+  /** The sent state and the echo state (what a sync from the target wrote into the record) of each record. */
+  async pageStates(scope: PushScope, ids: readonly string[]): Promise<PageState[]> {
+    const values = await this.#read(ids, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.sent(scope.sync, scope.targetKey, bucket), keys.echo(bucket)]);
+    return values.map(([sent, echo]) => ({ sent: sent ?? null, echo: echo ?? null }));
+  }
+
+  async targetIdOf(scope: PushScope, sourceId: string): Promise<string | null> {
+    const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+    return this.#redis.hget(keys.crosswalk(bucket), sourceId);
   }
 
   /**
-   * The target holds these records' bodies now: link each both ways (a sync in the other direction then updates
-   * the record instead of creating another), remember what was written (diff and echo), clear the create intent
-   * and any retry mark, and count the writes in the run. One script call for a push job's whole batch.
+   * The target holds these records' bodies now: count the writes in the run, clear any retry mark, link each both
+   * ways (a sync in the other direction then updates the record instead of creating another) with what was
+   * written (its echo), then remember what was sent (the diff) and clear the create intent.
+   *
+   * These live in different slots, so they are written in that order, each step retried until Redis answers
+   * (`durably`): `sent` last, because it is what makes a retried job skip a record. A crash part way leaves the
+   * record unsent, so the retry writes it again (an update: the record was linked when its create answered) and
+   * writes every step again: counts come first so that a create is never left uncounted (a crash after them counts
+   * that record's repeat as an update); the reverse link comes before `sent` so that no record is ever "done"
+   * without it (a reverse sync would create a duplicate).
    */
   async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const k = this.#keys;
-    await this.#redis.cbMarkSentMany(
-      k.crosswalk(scope.sourceConnection, scope.targetConnection),
-      k.crosswalk(scope.targetConnection, scope.sourceConnection),
-      k.echo(scope.targetConnection, scope.sourceConnection),
-      k.sent(scope.sync, scope.targetKey),
-      k.intent(scope.sourceConnection, scope.targetConnection),
-      k.failed(scope.sync),
-      k.run(runId),
-      ...records.flatMap((r) => [r.sourceId, r.targetId, r.fingerprint, r.counter ?? '']),
-    );
+    const created = records.filter((r) => r.counter === 'created').length;
+    const updated = records.filter((r) => r.counter === 'updated').length;
+    await durably(async () => {
+      const run = this.#keys.run(scope.sync, runId);
+      const multi = this.#redis.multi();
+      if (created > 0) multi.hincrby(run, 'created', created);
+      if (updated > 0) multi.hincrby(run, 'updated', updated);
+      multi.hdel(this.#keys.failed(scope.sync), ...records.map((r) => r.sourceId));
+      for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
+    });
+    if (canEcho(scope.targetProvider)) {
+      const reverse = records.flatMap((r) => {
+        const { keys, bucket } = this.#place(scope.targetConnection, scope.sourceConnection, r.targetId);
+        return [
+          { tag: keys.tag, key: keys.crosswalk(bucket), field: r.targetId, value: r.sourceId },
+          { tag: keys.tag, key: keys.echo(bucket), field: r.targetId, value: echoState(scope.targetProvider, r.body) },
+        ];
+      });
+      await durably(() => this.#apply(reverse));
+    }
+    const forward = records.flatMap((r) => {
+      const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, r.sourceId);
+      return [
+        { tag: keys.tag, key: keys.crosswalk(bucket), field: r.sourceId, value: r.targetId },
+        { tag: keys.tag, key: keys.sent(scope.sync, scope.targetKey, bucket), field: r.sourceId, value: r.fingerprint },
+        { tag: keys.tag, key: keys.intent(bucket), field: r.sourceId, value: null },
+      ];
+    });
+    await durably(() => this.#apply(forward));
   }
 
   /** The record exists on the target (a follow-up call may still fail): a retry updates it from now on. */
   async linkCreated(scope: PushScope, sourceId: string, targetId: string): Promise<void> {
-    const k = this.#keys;
-    await this.#linkCreated.load({ keys: [k.crosswalk(scope.sourceConnection, scope.targetConnection), k.intent(scope.sourceConnection, scope.targetConnection)], args: [sourceId, targetId] });
+    const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+    await this.#writes.load({
+      tag: keys.tag,
+      ops: [
+        { key: keys.crosswalk(bucket), field: sourceId, value: targetId },
+        { key: keys.intent(bucket), field: sourceId, value: null },
+      ],
+    });
   }
 
   /** A create of this record is about to be sent by `runId`: durable before the call, so a crash can be told. */
   async recordIntent(scope: PushScope, sourceId: string, runId: string): Promise<void> {
-    await this.#intent.load({ keys: [this.#keys.intent(scope.sourceConnection, scope.targetConnection)], args: [sourceId, runId] });
+    const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+    await this.#writes.load({ tag: keys.tag, ops: [{ key: keys.intent(bucket), field: sourceId, value: runId }] });
   }
 
-  /** One pipeline for the whole burst: one script call (or HSET) per group of records sharing their keys. */
-  async #flush(
-    writes: readonly RecordWrite[],
-    send: (pipeline: ReturnType<Redis['pipeline']>, keys: string[], args: string[]) => void,
-  ): Promise<Array<true | Error>> {
-    const groups = new Map<string, { keys: string[]; args: string[]; members: number[] }>();
-    for (const [i, write] of writes.entries()) {
-      const id = write.keys.join('\n');
-      const group = groups.get(id) ?? { keys: write.keys, args: [], members: [] };
-      group.args.push(...write.args);
-      group.members.push(i);
-      groups.set(id, group);
-    }
-    const pipeline = this.#redis.pipeline();
-    for (const group of groups.values()) send(pipeline, group.keys, group.args);
-    const replies = (await pipeline.exec()) ?? [];
-    const results: Array<true | Error> = new Array(writes.length).fill(true);
-    for (const [g, group] of [...groups.values()].entries()) {
-      const error = replies[g]?.[0];
-      if (error) for (const i of group.members) results[i] = error;
-    }
-    return results;
+  /** The provider answered that these creates did not happen, or a human lifted the hold: no intent is left. */
+  async clearIntents(scope: Pick<PushScope, 'sourceConnection' | 'targetConnection'>, sourceIds: readonly string[]): Promise<void> {
+    await this.#apply(
+      sourceIds.map((id) => {
+        const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, id);
+        return { tag: keys.tag, key: keys.intent(bucket), field: id, value: null };
+      }),
+    );
   }
+
+  /**
+   * Every record's state of one kind for a pair (`sent` also names the sync and target): a full read of up to
+   * STATE_PARTITIONS × STATE_BUCKETS hashes, for checks and operators, never on a sync's path.
+   */
+  async entries(kind: RecordStateKind, own: string, other: string, sent?: { sync: string; target: string }): Promise<Map<string, string>> {
+    const names: string[] = [];
+    for (let p = 0; p < STATE_PARTITIONS; p++) {
+      const keys = this.#keys.records(own, other, p);
+      for (let b = 0; b < STATE_BUCKETS; b++) {
+        names.push(kind === 'sent' ? keys.sent(sent?.sync ?? '', sent?.target ?? '', b) : keys[kind](b));
+      }
+    }
+    const out = new Map<string, string>();
+    for (let i = 0; i < names.length; i += 1_024) {
+      const chunk = names.slice(i, i + 1_024);
+      const hashes = await this.#inSlots(chunk.map((key) => (c: RedisClient) => c.hgetall(key)));
+      for (const hash of hashes) for (const [field, value] of Object.entries(hash)) out.set(field, value);
+    }
+    return out;
+  }
+
+  /** Reads fields of each record (`keysOf` names them per record): one HGET_EACH per partition. */
+  async #read(ids: readonly string[], own: string, other: string, keysOf: (keys: PartitionKeys, bucket: number) => string[]): Promise<Array<Array<string | null>>> {
+    const groups = new Map<string, { call: SlotCall; members: number[] }>();
+    let width = 0;
+    ids.forEach((id, i) => {
+      const { keys, bucket } = this.#place(own, other, id);
+      const names = keysOf(keys, bucket);
+      width = names.length;
+      let group = groups.get(keys.tag);
+      if (!group) groups.set(keys.tag, (group = { call: { script: 'cbHgetEach', keys: [], args: [] }, members: [] }));
+      group.call.keys.push(...names);
+      group.call.args.push(...names.map(() => id));
+      group.members.push(i);
+    });
+    const out: Array<Array<string | null>> = ids.map(() => []);
+    const groupList = [...groups.values()];
+    const replies = await this.#send(groupList.map((g) => g.call));
+    groupList.forEach((group, g) => {
+      const values = (replies[g] ?? []) as Array<string | null>;
+      group.members.forEach((member, j) => (out[member] = values.slice(j * width, (j + 1) * width)));
+    });
+    return out;
+  }
+
+  /** Applies hash writes: one HASH_OPS per partition, all sent together. */
+  async #apply(ops: ReadonlyArray<HashOp & { tag: string }>): Promise<void> {
+    if (ops.length === 0) return;
+    const groups = new Map<string, SlotCall>();
+    for (const op of ops) {
+      let call = groups.get(op.tag);
+      if (!call) groups.set(op.tag, (call = { script: 'cbHashOps', keys: [], args: [] }));
+      call.keys.push(op.key);
+      call.args.push(op.value === null ? 'd' : 's', op.field, op.value ?? '');
+    }
+    await this.#send([...groups.values()]);
+  }
+
+  /** One burst of coalesced intent and link writes: one call per partition; each caller gets its group's outcome. */
+  async #flushWrites(writes: ReadonlyArray<{ tag: string; ops: HashOp[] }>): Promise<Array<true | Error>> {
+    const tags = [...new Set(writes.map((w) => w.tag))];
+    const results = await Promise.allSettled(tags.map((tag) => this.#apply(writes.filter((w) => w.tag === tag).flatMap((w) => w.ops.map((op) => ({ ...op, tag }))))));
+    const outcome = new Map(tags.map((tag, i) => {
+      const result = results[i]!;
+      return [tag, result.status === 'fulfilled' ? (true as const) : toError(result.reason)];
+    }));
+    return writes.map((w) => outcome.get(w.tag) ?? true);
+  }
+
+  /** Sends script calls of different slots together; throws the first error after all have answered. */
+  async #send(calls: readonly SlotCall[]): Promise<unknown[]> {
+    return this.#inSlots(calls.map((call) => (c: RedisClient): Promise<unknown> => (c as Target)[call.script](call.keys.length, ...call.keys, ...call.args)));
+  }
+
+  /**
+   * Runs commands that may address different slots: on a single Redis as one pipeline (one socket write); on a
+   * cluster side by side, each routed to its slot's node. (ioredis's cluster auto-pipelining would group them per
+   * node, but ioredis 6.0.0 fails in it on our script calls: "results[i] is not iterable".)
+   */
+  async #inSlots<T>(calls: ReadonlyArray<(c: RedisClient) => Promise<T>>): Promise<T[]> {
+    if (calls.length === 0) return [];
+    if (this.#redis.isCluster) return Promise.all(calls.map((call) => call(this.#redis)));
+    const pipeline = this.#redis.pipeline();
+    for (const call of calls) void call(pipeline as unknown as RedisClient);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return value as T;
+    });
+  }
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

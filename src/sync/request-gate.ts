@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import type { RequestGate } from '../providers/types.ts';
 
 // A fixed window that opens on its first request, as Propexo's does. Past the limit the counter still rises
@@ -18,12 +18,12 @@ return ttl
  * when it arrives, so an exactly equal window could open our next one before the provider's closes.
  */
 export class RedisRequestGate implements RequestGate {
-  readonly #redis: Redis & { cbGateAcquire?: (key: string, limit: number, windowMs: number) => Promise<number> };
+  readonly #redis: RedisClient & { cbGateAcquire?: (key: string, limit: number, windowMs: number) => Promise<number> };
   readonly #key: string;
   readonly #limit: number;
   readonly #windowMs: number;
 
-  constructor(redis: Redis, key: string, budget: { limit: number; windowMs: number }, marginMs = 250) {
+  constructor(redis: RedisClient, key: string, budget: { limit: number; windowMs: number }, marginMs = 250) {
     if (!('cbGateAcquire' in redis)) redis.defineCommand('cbGateAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     this.#redis = redis;
     this.#key = key;

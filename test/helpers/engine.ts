@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { testCluster } from './test-redis.ts';
 import { loadDefinitions } from '../../src/bootstrap/definitions.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { ConnectionConfig } from '../../src/providers/types.ts';
@@ -35,12 +36,13 @@ export async function createTestEngine(options: {
   const definitions = await loadDefinitions({ mappingsDir: 'mappings', jobsDir: 'jobs' });
   if (definitions.issues.length > 0) throw new Error(`shipped files invalid: ${JSON.stringify(definitions.issues)}`);
   const syncs = options.syncs ? options.syncs(definitions.syncs) : definitions.syncs;
-  const redis = dataConnection(url);
-  const producer = producerConnection(url);
+  const cluster = testCluster();
+  const redis = dataConnection(url, {}, undefined, cluster);
+  const producer = producerConnection(url, {}, undefined, cluster);
   const engine = new SyncEngine({
     redis,
     producer,
-    workerConnection: () => workerConnection(url),
+    workerConnection: () => workerConnection(url, {}, undefined, cluster),
     prefix,
     syncs,
     connections: options.connections,

@@ -11,6 +11,7 @@ import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
 import { dataConnection, producerConnection, workerConnection } from '../../../src/redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../../src/redis/embedded-redis.ts';
 import { SyncEngine } from '../../../src/sync/engine.ts';
+import { pushScope } from '../../../src/sync/record-links.ts';
 
 // A redis-server of its own, so the test can pause it (SIGSTOP) as `kill -STOP` would: the TCP connections stay up,
 // commands already written wait in the socket and run at SIGCONT, after the API has answered.
@@ -101,9 +102,11 @@ describe('Redis paused (SIGSTOP) while a request starts work', () => {
   });
 
   it('a retry of failed records called off at the deadline lifts no "outcome unknown" hold and enqueues nothing', async () => {
-    const { keys } = engine.ctx;
+    const { keys, links } = engine.ctx;
+    const sync = engine.syncs.get(SYNC)!;
+    const scope = pushScope(sync, sync.targets[0]!);
     await redis.hset(keys.failed(SYNC), 'rec-1', '{}');
-    await redis.hset(keys.intent('trata', 'powerchord'), 'rec-1', 'held');
+    await links.recordIntent(scope, 'rec-1', 'held');
     const before = await jobIds();
     pause();
     let res;
@@ -114,7 +117,7 @@ describe('Redis paused (SIGSTOP) while a request starts work', () => {
     }
     expect(res.statusCode).toBe(503);
     await drained();
-    expect(await redis.hget(keys.intent('trata', 'powerchord'), 'rec-1')).toBe('held');
+    expect((await links.pushStates(scope, ['rec-1']))[0]?.intent).toBe('held');
     expect(await jobIds()).toEqual(before);
   });
 });

@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { dataConnection } from '../../../src/redis/connection.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startOverplaneSimulator } from '../../../src/simulators/overplane/index.ts';
 import { startPowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { syncKeys } from '../../../src/sync/keys.ts';
 import { RunLedger } from '../../../src/sync/ledger.ts';
+import { RecordLinks } from '../../../src/sync/record-links.ts';
+import { testRedis } from '../../helpers/test-redis.ts';
 import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
 
-const redis = dataConnection(inject('redisUrl'));
+const redis = testRedis();
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   await redis.quit();
 });
+
+/** The cluster project runs this file smaller (CRASH_TEST_SCALE=0.25), so that its whole suite stays near a minute. */
+const SCALE = Number(process.env['CRASH_TEST_SCALE'] ?? '1');
+const scaled = (n: number, min: number) => Math.max(min, Math.round(n * SCALE));
 
 const SETTINGS = { PULL_PAGE_SIZE: '25', PUSH_BATCH_SIZE: '5', PUSH_CONCURRENCY: '2', JOB_LOCK_MS: '1500' };
 const randomBetween = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
@@ -45,7 +50,7 @@ async function firstRun(prefix: string, ledger: RunLedger, sync: string) {
 
 describe('kill -9 of the worker mid-run', () => {
   it('a searchable target (Trata): every record arrives once, and the run ends SUCCESS', { timeout: 120_000 }, async () => {
-    const RECORDS = 120;
+    const RECORDS = scaled(120, 30);
     const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
     const ledger = new RunLedger(redis, syncKeys(prefix));
     const overplane = await startOverplaneSimulator();
@@ -55,7 +60,7 @@ describe('kill -9 of the worker mid-run', () => {
     trata.faults.set({ latencyMs: 20 });
     const env = { ...simulatorEnv({ overplane, trata }), ...SETTINGS };
 
-    await killRepeatedly(prefix, env, 5, () => trata.store.size, async () => {});
+    await killRepeatedly(prefix, env, scaled(5, 2), () => trata.store.size, async () => {});
     const last = startWorkerProcess(prefix, env);
     try {
       const run = await firstRun(prefix, ledger, 'overplane-to-trata');
@@ -71,11 +76,11 @@ describe('kill -9 of the worker mid-run', () => {
   });
 
   it('a write-only target (PowerChord): nothing is created twice; an interrupted create is held as OUTCOME_UNKNOWN', { timeout: 240_000 }, async () => {
-    const RECORDS = 600;
-    const KILLS = 20;
+    const RECORDS = scaled(600, 150);
+    const KILLS = scaled(20, 5);
     const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
     const ledger = new RunLedger(redis, syncKeys(prefix));
-    const intents = syncKeys(prefix).intent('trata', 'powerchord');
+    const links = new RecordLinks(redis, syncKeys(prefix));
     const trata = await startTrataSimulator();
     const powerchord = await startPowerChordSimulator();
     cleanups.push(() => trata.close(), () => powerchord.close());
@@ -87,7 +92,7 @@ describe('kill -9 of the worker mid-run', () => {
     let seen = new Set<string>();
     const kills = await killRepeatedly(prefix, env, KILLS, () => powerchord.calls.count(), async () => {
       // A kill hit the window when a create had started (intent written) and its outcome was not recorded.
-      const open = new Set(await redis.hkeys(intents));
+      const open = new Set((await links.entries('intent', 'trata', 'powerchord')).keys());
       if ([...open].some((id) => !seen.has(id))) hits++;
       seen = open;
     });

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pushQueueName } from '../../../src/queues/contracts.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
 import { startOverplaneSimulator } from '../../../src/simulators/overplane/index.ts';
 import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
 import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
@@ -42,7 +43,7 @@ describe('a target that fails and rate-limits', () => {
     expect(trata.calls.status(429)).toBeGreaterThanOrEqual(3);
     console.info(`faults: ${posts} POSTs for ${RECORDS} records (${(posts / RECORDS).toFixed(2)} per record; ${trata.calls.status(503)} × 503, ${trata.calls.status(429)} × 429)`);
     expect(posts / RECORDS).toBeLessThanOrEqual(3);
-    const queue = new Queue(pushQueueName('trata'), { connection: t.engine.ctx.redis, prefix: t.prefix });
+    const queue = new Queue(pushQueueName('trata'), { connection: t.engine.ctx.redis, prefix: queuePrefix(t.prefix, pushQueueName('trata')) });
     expect(await queue.getFailedCount()).toBe(0);
     await queue.close();
   });

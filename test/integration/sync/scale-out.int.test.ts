@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pushQueueName } from '../../../src/queues/contracts.ts';
-import { dataConnection } from '../../../src/redis/connection.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
 import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
 import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
 import { syncKeys } from '../../../src/sync/keys.ts';
 import { RunLedger } from '../../../src/sync/ledger.ts';
+import { testRedis } from '../../helpers/test-redis.ts';
 import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
 
-const redis = dataConnection(inject('redisUrl'));
+const redis = testRedis();
 afterAll(() => redis.quit());
 
 describe('two worker processes on one sync', () => {
@@ -30,7 +31,7 @@ describe('two worker processes on one sync', () => {
       PUSH_CONCURRENCY: '4',
     };
     const workers = [startWorkerProcess(prefix, { ...env, WORKER_NAME: 'worker-a' }), startWorkerProcess(prefix, { ...env, WORKER_NAME: 'worker-b' })];
-    const queue = new Queue(pushQueueName('propexo'), { connection: redis, prefix });
+    const queue = new Queue(pushQueueName('propexo'), { connection: redis, prefix: queuePrefix(prefix, pushQueueName('propexo')) });
     try {
       // Each worker installs the schedules at start; the scheduler fires the first run of trata-to-propexo once.
       let runId: string | undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SYNC_QUEUE, pushQueueName } from '../../../src/queues/contracts.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
 import { dataConnection } from '../../../src/redis/connection.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
@@ -51,7 +52,7 @@ describe('graceful shutdown', () => {
     expect(at - signalledAt).toBeLessThan(10_000);
     expect(powerchord.store.size).toBeLessThan(RECORDS);
 
-    const queues = [SYNC_QUEUE, pushQueueName('powerchord')].map((name) => new Queue(name, { connection: redis, prefix }));
+    const queues = [SYNC_QUEUE, pushQueueName('powerchord')].map((name) => new Queue(name, { connection: redis, prefix: queuePrefix(prefix, name) }));
     for (const queue of queues) expect(await queue.getActiveCount(), `${queue.name} active`).toBe(0);
 
     const [runId] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0');
