@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { COMMANDS } from '../cli-args.ts';
-import { envVariableOf } from '../config/connections.ts';
+import { connectionEnv } from '../config/connections.ts';
 import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
 import { startSandbox } from './sandbox.ts';
 
@@ -25,13 +25,9 @@ function shellValue(value: string): string {
  * in, its credentials instead: PowerChord accepts one way to authenticate), the base URL and every option.
  */
 export function connectionEnvLines(connection: ConnectionConfig): string[] {
-  const { provider } = connection;
-  const line = (setting: string, value: string) => `${envVariableOf(provider, setting)}=${shellValue(value)}`;
   const logsIn = connection.options['email'] !== undefined || connection.options['clientId'] !== undefined;
-  const lines = [line('baseUrl', connection.baseUrl)];
-  if (!logsIn && connection.token) lines.push(line('token', connection.token));
-  for (const [key, value] of Object.entries(connection.options)) lines.push(line(key, value));
-  return lines;
+  const env = connectionEnv(connection.provider, logsIn ? { ...connection, token: '' } : connection);
+  return Object.entries(env).map(([name, value]) => `${name}=${shellValue(value)}`);
 }
 
 export async function runSimulateCommand(args: string[], io: SimulateIo): Promise<number> {

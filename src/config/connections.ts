@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { providers } from '../providers/registry.ts';
-import { powerChordConnectionFromEnv } from '../providers/powerchord/env.ts';
-import type { ConnectionConfig, ProviderName } from '../providers/types.ts';
+import { getProvider, providers } from '../providers/registry.ts';
+import { PROVIDER_NAMES, type ConnectionConfig, type ConnectionSettings, type ProviderName } from '../providers/types.ts';
 import type { Env } from './env.ts';
 
-const PROPEXO_HOSTS = { production: 'https://api.propexo.com', sandbox: 'https://api.sandbox.propexo.com' } as const;
-
-/**
- * The connections configured in the environment: one per provider that has a token, named after the provider
- * (`trata`, `overplane`, `propexo`, `powerchord`). Job files name connections; tokens never leave this object.
- */
 /** The request budget configured for a provider, if any. */
 function rateLimitOf(env: Env, provider: ProviderName): ConnectionConfig['rateLimit'] {
   const prefix = provider.toUpperCase() as Uppercase<ProviderName>;
@@ -23,66 +16,66 @@ export function pushConcurrencyOf(env: Env, provider: ProviderName): number {
   return env[`${provider.toUpperCase() as Uppercase<ProviderName>}_PUSH_CONCURRENCY`] ?? env.PUSH_CONCURRENCY;
 }
 
+/**
+ * The connections configured in the environment: one per provider whose variables name a credential, named after
+ * the provider (`trata`, `overplane`, `propexo`, `powerchord`). Each provider reads its own variables (its
+ * `fromEnv`); every provider's refusals are gathered into one ConfigError. Job files name connections; tokens never
+ * leave this object.
+ */
 export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
-  const timeoutMs = env.PROVIDER_TIMEOUT_MS;
   const connections = new Map<string, ConnectionConfig>();
-  const add = (
-    provider: ProviderName,
-    token: string | undefined,
-    baseUrl: string,
-    options: Record<string, string | undefined>,
-  ) => {
-    if (token === undefined) return;
+  const issues: string[] = [];
+  for (const provider of PROVIDER_NAMES) {
+    let settings: ConnectionSettings | null;
+    try {
+      settings = getProvider(provider).fromEnv(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      issues.push(...error.issues);
+      continue;
+    }
+    if (settings === null) continue;
     const rateLimit = rateLimitOf(env, provider);
-    const defined = Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined));
-    connections.set(provider, { name: provider, provider, baseUrl, token, timeoutMs, options: defined, ...(rateLimit ? { rateLimit } : {}) });
-  };
-  add('trata', env.TRATA_TOKEN, env.TRATA_BASE_URL, {});
-  add('overplane', env.OVERPLANE_TOKEN, env.OVERPLANE_BASE_URL, {});
-  add('propexo', env.PROPEXO_TOKEN, env.PROPEXO_BASE_URL ?? PROPEXO_HOSTS[env.PROPEXO_ENVIRONMENT], {
-    integrationId: env.PROPEXO_INTEGRATION_ID,
-    leaseId: env.PROPEXO_LEASE_ID,
-    rateLimitWindowMs: String(env.PROPEXO_RATE_WINDOW_MS),
-  });
-  // PowerChord: a static token or credentials (its tokens are then fetched and renewed), hosts checked against the region.
-  const powerchord = powerChordConnectionFromEnv(env);
-  if (powerchord) add('powerchord', powerchord.token, powerchord.baseUrl, powerchord.options);
+    connections.set(provider, { ...connectionOf(provider, settings, env.PROVIDER_TIMEOUT_MS), ...(rateLimit ? { rateLimit } : {}) });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
   return connections;
 }
 
+/** A connection named after its provider, from what the environment or a sandbox decided (unset options left out). */
+export function connectionOf(provider: ProviderName, settings: ConnectionSettings, timeoutMs: number): ConnectionConfig {
+  const options = Object.fromEntries(Object.entries(settings.options).filter((e): e is [string, string] => e[1] !== undefined));
+  return { name: provider, provider, baseUrl: settings.baseUrl, token: settings.token, timeoutMs, options };
+}
+
 /**
- * The environment variable behind each connection setting (`token`, `baseUrl`, then the keys of `options`), so a
- * setting a provider refuses is reported under the name the operator sets. A key missing here falls back to
- * `<PROVIDER>_<KEY_IN_SNAKE_CASE>`; test/unit/config/env.test.ts checks that every key has its entry.
+ * The environment variable behind each connection setting (`token`, `baseUrl`, then the keys of `options`), from
+ * each provider's `envVariables`, so a setting a provider refuses is reported under the name the operator sets. A
+ * key missing here falls back to `<PROVIDER>_<KEY_IN_SNAKE_CASE>`; test/unit/config/connections-check.test.ts checks
+ * that every key has its entry.
  */
-export const CONNECTION_ENV: Readonly<Record<ProviderName, Readonly<Record<string, string>>>> = {
-  trata: { token: 'TRATA_TOKEN', baseUrl: 'TRATA_BASE_URL' },
-  overplane: { token: 'OVERPLANE_TOKEN', baseUrl: 'OVERPLANE_BASE_URL' },
-  propexo: {
-    token: 'PROPEXO_TOKEN',
-    baseUrl: 'PROPEXO_BASE_URL',
-    integrationId: 'PROPEXO_INTEGRATION_ID',
-    leaseId: 'PROPEXO_LEASE_ID',
-    rateLimitWindowMs: 'PROPEXO_RATE_WINDOW_MS',
-  },
-  powerchord: {
-    token: 'POWERCHORD_TOKEN',
-    baseUrl: 'POWERCHORD_BASE_URL',
-    region: 'POWERCHORD_REGION',
-    trunkId: 'POWERCHORD_TRUNK_ID',
-    organizationId: 'POWERCHORD_ORGANIZATION_ID',
-    leadsBaseUrl: 'POWERCHORD_LEADS_BASE_URL',
-    typeKey: 'POWERCHORD_TYPE_KEY',
-    typeLabel: 'POWERCHORD_TYPE_LABEL',
-    email: 'POWERCHORD_EMAIL',
-    password: 'POWERCHORD_PASSWORD',
-    clientId: 'POWERCHORD_CLIENT_ID',
-    clientSecret: 'POWERCHORD_CLIENT_SECRET',
-  },
-};
+export const CONNECTION_ENV: Readonly<Record<ProviderName, Readonly<Record<string, string>>>> = Object.freeze(
+  Object.fromEntries(PROVIDER_NAMES.map((name) => [name, providers[name].envVariables])) as Record<ProviderName, Readonly<Record<string, string>>>,
+);
 
 export function envVariableOf(provider: ProviderName, setting: string): string {
   return CONNECTION_ENV[provider][setting] ?? `${provider.toUpperCase()}_${setting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/**
+ * The environment that describes a connection (the inverse of `fromEnv`): `crm-bridge simulate` prints it and tests
+ * give it to worker processes. Empty settings are left out: a connection that logs in has no static token, and
+ * PowerChord refuses two ways to authenticate.
+ */
+export function connectionEnv(provider: ProviderName, settings: ConnectionSettings): Record<string, string> {
+  const env: Record<string, string> = {};
+  const set = (setting: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') env[envVariableOf(provider, setting)] = value;
+  };
+  set('baseUrl', settings.baseUrl);
+  set('token', settings.token);
+  for (const [setting, value] of Object.entries(settings.options)) set(setting, value);
+  return env;
 }
 
 /**

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { providerEnvShape } from '../providers/registry.ts';
+import { httpUrl as url, optionalText } from './env-fields.ts';
 
 const commaList = z
   .string()
   .optional()
   .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
-const optionalText = z.string().trim().min(1).optional().catch(undefined);
-const url = z.url({ protocol: /^https?$/ });
-
 /**
- * Every environment variable crm-bridge reads, with its default. Provider tokens are secrets: they stay in this
- * object and in the connection config, and never reach job data, logs or error messages.
+ * Every environment variable crm-bridge reads outside the providers', with its default. Each provider's own
+ * (`<PROVIDER>_*`) are its `envSchema` (`src/providers/<name>/env.ts`), merged in below from the registry.
+ * Provider tokens are secrets: they stay in this object and in the connection config, and never reach job data,
+ * logs or error messages.
  */
 const BaseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,60 +61,14 @@ const BaseEnvSchema = z.object({
   CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
   /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(8),
-
-  TRATA_BASE_URL: url.default('https://api.trata.ai'),
-  TRATA_TOKEN: optionalText,
-
-  OVERPLANE_BASE_URL: url.default('https://api.overplane.dev/api/crm'),
-  OVERPLANE_TOKEN: optionalText,
-
-  PROPEXO_ENVIRONMENT: z.enum(['production', 'sandbox']).default('production'),
-  PROPEXO_BASE_URL: url.optional(),
-  PROPEXO_TOKEN: optionalText,
-  PROPEXO_INTEGRATION_ID: optionalText,
-  PROPEXO_LEASE_ID: optionalText,
-  PROPEXO_WEBHOOK_SECRET: optionalText,
-
-  POWERCHORD_REGION: z.enum(['us', 'eu']).default('us'),
-  POWERCHORD_BASE_URL: url.optional(),
-  POWERCHORD_LEADS_BASE_URL: url.optional(),
-  /** A static bearer token, used until it is refused; for a long-running worker prefer the credentials below. */
-  POWERCHORD_TOKEN: optionalText,
-  /** The service account's login (Authentication: `POST /v3/oauth2/login`); tokens are renewed before they expire. */
-  POWERCHORD_EMAIL: optionalText,
-  POWERCHORD_PASSWORD: optionalText,
-  /** An OAuth client's credentials (client-credentials grant, *assumed* `POST /v3/oauth2/token`), instead of a login. */
-  POWERCHORD_CLIENT_ID: optionalText,
-  POWERCHORD_CLIENT_SECRET: optionalText,
-  POWERCHORD_TRUNK_ID: optionalText,
-  POWERCHORD_ORGANIZATION_ID: optionalText,
-  /** The lead category every create names (documented as required): machine key and human label. */
-  POWERCHORD_TYPE_KEY: optionalText,
-  POWERCHORD_TYPE_LABEL: optionalText,
 });
-
 
 /**
- * Per provider: a request budget shared by every worker (`<P>_RATE_LIMIT` requests per `<P>_RATE_WINDOW_MS`) and
- * how many records each process writes to it at once (`<P>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY).
- * Propexo's budget is documented (150 a minute); the others document none, so theirs are unset unless configured.
+ * Per provider (in its env piece): its credentials and hosts, a request budget shared by every worker
+ * (`<P>_RATE_LIMIT` requests per `<P>_RATE_WINDOW_MS`) and how many records each process writes to it at once
+ * (`<P>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY).
  */
-export const PROVIDER_LIMITS_SCHEMA = z.object({
-  TRATA_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
-  TRATA_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  TRATA_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
-  OVERPLANE_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
-  OVERPLANE_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  OVERPLANE_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
-  PROPEXO_RATE_LIMIT: z.coerce.number().int().min(1).default(150),
-  PROPEXO_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  PROPEXO_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
-  POWERCHORD_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
-  POWERCHORD_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  POWERCHORD_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
-});
-
-export const EnvSchema = BaseEnvSchema.extend(PROVIDER_LIMITS_SCHEMA.shape);
+export const EnvSchema = BaseEnvSchema.extend(providerEnvShape());
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Parses the environment; every bad variable is listed in one ConfigError. */

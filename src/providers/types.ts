@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RunningSimulator } from '../simulators/server.ts';
 
 export const PROVIDER_NAMES = ['trata', 'overplane', 'propexo', 'powerchord'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -107,7 +108,7 @@ export interface Connector {
  * A provider as the rest of the code knows it without a connection: its schemas (which the mapping engine checks
  * mappings against) and how to connect.
  */
-export interface ProviderDefinition<W extends z.ZodType = z.ZodType> {
+export interface ProviderDefinition<W extends z.ZodType = z.ZodType, E extends z.ZodObject = z.ZodObject> {
   readonly name: ProviderName;
   readonly capabilities: Capabilities;
   /** The shape of a record read from this provider (mapping sources are checked against it); null if write-only. */
@@ -117,6 +118,43 @@ export interface ProviderDefinition<W extends z.ZodType = z.ZodType> {
   connect(connection: ConnectionConfig): Connector;
   /** The settings to check when a connection-level error repeats (named in the run's reason). */
   readonly settingHints?: Partial<Record<ConnectionFault, string>>;
+  /**
+   * This provider's environment variables (`<PROVIDER>_*`: credentials, hosts, settings, request budget), merged
+   * into the one schema of `config/env.ts`.
+   */
+  readonly envSchema: E;
+  /**
+   * The connection the environment describes, or null when it names no credential (the sandbox then simulates the
+   * provider). A half-set environment throws a ConfigError naming the variables, never their values.
+   */
+  fromEnv(env: z.output<E>): ConnectionSettings | null;
+  /** The environment variable behind each connection setting: `token`, `baseUrl` and every key of `options`. */
+  readonly envVariables: Readonly<Record<string, string>>;
+  /** The provider's documented hosts by role (production, sandbox, region): the one place its base URLs are written. */
+  readonly defaultHosts: Readonly<Record<string, string>>;
+  /** Its simulator as the sandbox starts it, and the connection aimed at it. */
+  readonly sandbox: ProviderSandbox;
+}
+
+/** What the environment or a sandbox decides of a connection; its name and timeout are the caller's. */
+export interface ConnectionSettings {
+  baseUrl: string;
+  /** Empty when the connection fetches its own tokens from credentials in `options`. */
+  token: string;
+  /** Provider-specific settings; an undefined one is left out of the connection. */
+  options: Readonly<Record<string, string | undefined>>;
+}
+
+/** A provider's simulator in the sandbox (`npm start` without credentials, `crm-bridge simulate`, tests). */
+export interface ProviderSandbox<S extends RunningSimulator & { store: unknown } = RunningSimulator & { store: unknown }> {
+  /** Consecutive ports the simulator listens on from the port it is given (PowerChord: four hosts). */
+  readonly ports: number;
+  /** Starts the simulator on `port` (0: free ports), seeded with `records` sample prospects where it is a source. */
+  start(options: { port: number; records: number }): Promise<S>;
+  /** The connection aimed at a running simulator of this provider. */
+  connection(sim: S): ConnectionSettings;
+  /** The request budget the sandbox keeps to, when the simulator enforces one. */
+  budget?(sim: S): NonNullable<ConnectionConfig['rateLimit']>;
 }
 
 /** An answer that would be the same for every record of a connection: calling on is pointless. */

@@ -1,3 +1,5 @@
+import { connectionOf } from '../../src/config/connections.ts';
+import { getProvider } from '../../src/providers/registry.ts';
 import type { ConnectionConfig } from '../../src/providers/types.ts';
 import type { PowerChordSimRegion, PowerChordSimulator } from '../../src/simulators/powerchord/server.ts';
 
@@ -10,19 +12,23 @@ export interface PowerChordConnectionOptions {
   timeoutMs?: number;
 }
 
-/** A PowerChord connection aimed at one region of the simulator, as the sandbox makes it. */
+/**
+ * A PowerChord connection aimed at one region of the simulator: the sandbox's (the provider's `sandbox.connection`,
+ * which logs in as the service account) for that region's pair of hosts, then authenticated as asked.
+ */
 export function powerChordConnection(sim: PowerChordSimulator, options: PowerChordConnectionOptions = {}): ConnectionConfig {
   const region = options.region ?? sim.region;
   const hosts = sim.regions[region];
+  // The sandbox connection names the simulator's own region (`region`, `url`, `leadsUrl`): seen from another region.
+  const seenFrom: PowerChordSimulator = { ...sim, region, url: hosts.api.url, leadsUrl: hosts.leads.url };
+  const sandbox = connectionOf('powerchord', getProvider('powerchord').sandbox.connection(seenFrom), options.timeoutMs ?? 5_000);
+  const { email: _email, password: _password, ...rest } = sandbox.options;
   const auth = options.auth ?? 'token';
-  const credentials: Record<string, string> =
-    auth === 'token' ? {} : auth === 'login' ? { email: sim.serviceAccount.email, password: sim.serviceAccount.password } : { clientId: auth.clientId, clientSecret: auth.clientSecret };
-  return {
-    name: options.name ?? 'powerchord',
-    provider: 'powerchord',
-    baseUrl: hosts.api.url,
-    token: auth === 'token' ? sim.token : '',
-    timeoutMs: options.timeoutMs ?? 5_000,
-    options: { region, trunkId: sim.trunkId, organizationId: 'org-1', leadsBaseUrl: hosts.leads.url, ...credentials },
-  };
+  const byAuth: Pick<ConnectionConfig, 'token' | 'options'> =
+    auth === 'login'
+      ? { token: '', options: sandbox.options }
+      : auth === 'token'
+        ? { token: sim.token, options: rest }
+        : { token: '', options: { ...rest, clientId: auth.clientId, clientSecret: auth.clientSecret } };
+  return { ...sandbox, ...byAuth, name: options.name ?? 'powerchord' };
 }

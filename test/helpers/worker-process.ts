@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
+import { connectionEnv } from '../../src/config/connections.ts';
+import { getProvider } from '../../src/providers/registry.ts';
+import type { ProviderName } from '../../src/providers/types.ts';
+import type { RunningSimulator } from '../../src/simulators/server.ts';
 
 /**
  * Starts `crm-bridge worker` as a real child process on the test Redis, with the given connections' environment
@@ -25,28 +29,14 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
-/** Simulator connections as `crm-bridge worker` reads them from the environment. */
-export function simulatorEnv(sims: {
-  trata?: { url: string; token: string };
-  overplane?: { url: string; token: string };
-  /** `url` is the API host, `leadsUrl` the leads host (the simulator serves them apart). */
-  powerchord?: { url: string; leadsUrl: string; token: string; trunkId: string };
-  propexo?: { url: string; token: string };
-}): Record<string, string> {
+/**
+ * The environment that points `crm-bridge worker` at running simulators: each provider's sandbox connection
+ * (`sandbox.connection`) written as its environment variables.
+ */
+export function simulatorEnv(sims: Partial<Record<ProviderName, RunningSimulator & { store: unknown }>>): Record<string, string> {
   const env: Record<string, string> = {};
-  if (sims.trata) Object.assign(env, { TRATA_BASE_URL: sims.trata.url, TRATA_TOKEN: sims.trata.token });
-  if (sims.overplane) Object.assign(env, { OVERPLANE_BASE_URL: `${sims.overplane.url}/api/crm`, OVERPLANE_TOKEN: sims.overplane.token });
-  if (sims.propexo) {
-    Object.assign(env, { PROPEXO_BASE_URL: sims.propexo.url, PROPEXO_TOKEN: sims.propexo.token, PROPEXO_INTEGRATION_ID: 'integration-1', PROPEXO_LEASE_ID: 'lease-1' });
-  }
-  if (sims.powerchord) {
-    Object.assign(env, {
-      POWERCHORD_BASE_URL: sims.powerchord.url,
-      POWERCHORD_LEADS_BASE_URL: sims.powerchord.leadsUrl,
-      POWERCHORD_TOKEN: sims.powerchord.token,
-      POWERCHORD_TRUNK_ID: sims.powerchord.trunkId,
-      POWERCHORD_ORGANIZATION_ID: 'org-1',
-    });
+  for (const [provider, sim] of Object.entries(sims) as [ProviderName, RunningSimulator & { store: unknown }][]) {
+    Object.assign(env, connectionEnv(provider, getProvider(provider).sandbox.connection(sim)));
   }
   return env;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ProviderHttp, type ErrorDescription } from '../http.ts';
 import type { CallOptions, ConnectionConfig } from '../types.ts';
+import { OVERPLANE_HOSTS } from './hosts.ts';
 import {
   OverplaneDeleted,
   OverplaneErrorBody,
@@ -23,7 +24,6 @@ import {
   type OverplaneReorder,
 } from './schema.ts';
 
-export const OVERPLANE_DEFAULT_BASE_URL = 'https://api.overplane.dev/api/crm';
 
 /** Reads the (assumed) Stripe-style error body; `param` is the field the provider blames. */
 export function describeOverplaneError(body: unknown): ErrorDescription | null {
@@ -127,7 +127,7 @@ export class OverplaneClient {
   constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'>) {
     this.#http = new ProviderHttp({
       provider: 'overplane',
-      baseUrl: connection.baseUrl || OVERPLANE_DEFAULT_BASE_URL,
+      baseUrl: connection.baseUrl || OVERPLANE_HOSTS.api,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
       gate: connection.gate,

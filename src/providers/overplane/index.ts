@@ -1,7 +1,10 @@
 import { PartialCreateError, ProviderNotFoundError } from '../errors.ts';
 import type { CallOptions, Capabilities, ConnectionConfig, Connector, CreateOptions, Cursor, ListOptions, ListPage, ProviderDefinition, SourceRecord, WriteResult } from '../types.ts';
 import { OverplaneClient } from './client.ts';
+import { OVERPLANE_ENV_VARIABLES, OverplaneEnv, overplaneConnectionFromEnv } from './env.ts';
+import { OVERPLANE_HOSTS } from './hosts.ts';
 import { addPerson, updatePerson } from './person.ts';
+import { overplaneSandbox } from './sandbox.ts';
 import { OverplaneScanCursor, createdAtMs, scanPage } from './scan.ts';
 import {
   OVERPLANE_MAX_LIMIT,
@@ -12,7 +15,9 @@ import {
   type OverplaneProspectCreate,
 } from './schema.ts';
 
-export { OverplaneClient, OverplaneLeadRecords, OverplaneLineItems, OVERPLANE_DEFAULT_BASE_URL, describeOverplaneError } from './client.ts';
+export { OverplaneClient, OverplaneLeadRecords, OverplaneLineItems, describeOverplaneError } from './client.ts';
+export { OVERPLANE_BASE_PATH, OVERPLANE_HOSTS } from './hosts.ts';
+export { OverplaneEnv, overplaneConnectionFromEnv } from './env.ts';
 export { leadRecordFields } from './person.ts';
 export { OverplaneScanCursor, scanPage } from './scan.ts';
 export * from './schema.ts';
@@ -142,11 +147,16 @@ async function mapLimit<T, U>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-export const overplane: ProviderDefinition<typeof OverplaneWrite> = {
+export const overplane: ProviderDefinition<typeof OverplaneWrite, typeof OverplaneEnv> = {
   name: 'overplane',
   capabilities,
   recordSchema: OverplaneRecord,
   writeSchema: OverplaneWrite,
   connect: (connection) => new OverplaneConnector(connection),
   settingHints: { auth: 'OVERPLANE_TOKEN', target: 'OVERPLANE_BASE_URL', unreachable: 'OVERPLANE_BASE_URL' },
+  envSchema: OverplaneEnv,
+  fromEnv: overplaneConnectionFromEnv,
+  envVariables: OVERPLANE_ENV_VARIABLES,
+  defaultHosts: OVERPLANE_HOSTS,
+  sandbox: overplaneSandbox,
 };

@@ -1,28 +1,57 @@
+import { z } from 'zod';
+import { httpUrl, optionalText, pushConcurrency, rateLimit, rateWindowMs } from '../../config/env-fields.ts';
 import { ConfigError } from '../../errors.ts';
-import { POWERCHORD_HOSTS, hostProblem, type PowerChordRegion } from './hosts.ts';
+import type { ConnectionSettings } from '../types.ts';
+import { POWERCHORD_HOSTS, POWERCHORD_REGIONS, hostProblem } from './hosts.ts';
 
-/** The environment variables a PowerChord connection is made from (parsed by `config/env.ts`). */
-export interface PowerChordEnv {
-  POWERCHORD_REGION: PowerChordRegion;
-  POWERCHORD_BASE_URL?: string | undefined;
-  POWERCHORD_LEADS_BASE_URL?: string | undefined;
-  POWERCHORD_TOKEN?: string | undefined;
-  POWERCHORD_EMAIL?: string | undefined;
-  POWERCHORD_PASSWORD?: string | undefined;
-  POWERCHORD_CLIENT_ID?: string | undefined;
-  POWERCHORD_CLIENT_SECRET?: string | undefined;
-  POWERCHORD_TRUNK_ID?: string | undefined;
-  POWERCHORD_ORGANIZATION_ID?: string | undefined;
-  POWERCHORD_TYPE_KEY?: string | undefined;
-  POWERCHORD_TYPE_LABEL?: string | undefined;
-}
+/** The environment variables a PowerChord connection is made from (merged into `config/env.ts`). */
+export const PowerChordEnv = z.object({
+  POWERCHORD_REGION: z.enum(POWERCHORD_REGIONS).default('us'),
+  /** Overrides of the region's hosts: checked against the region below. */
+  POWERCHORD_BASE_URL: httpUrl.optional(),
+  POWERCHORD_LEADS_BASE_URL: httpUrl.optional(),
+  /** A static bearer token, used until it is refused; for a long-running worker prefer the credentials below. */
+  POWERCHORD_TOKEN: optionalText,
+  /** The service account's login (Authentication: `POST /v3/oauth2/login`); tokens are renewed before they expire. */
+  POWERCHORD_EMAIL: optionalText,
+  POWERCHORD_PASSWORD: optionalText,
+  /** An OAuth client's credentials (client-credentials grant, *assumed* `POST /v3/oauth2/token`), instead of a login. */
+  POWERCHORD_CLIENT_ID: optionalText,
+  POWERCHORD_CLIENT_SECRET: optionalText,
+  POWERCHORD_TRUNK_ID: optionalText,
+  POWERCHORD_ORGANIZATION_ID: optionalText,
+  /** The lead category every create names (documented as required): machine key and human label. */
+  POWERCHORD_TYPE_KEY: optionalText,
+  POWERCHORD_TYPE_LABEL: optionalText,
+  /** PowerChord documents no request budget: none unless configured. */
+  POWERCHORD_RATE_LIMIT: rateLimit.optional(),
+  POWERCHORD_RATE_WINDOW_MS: rateWindowMs,
+  POWERCHORD_PUSH_CONCURRENCY: pushConcurrency,
+});
+export type PowerChordEnv = z.infer<typeof PowerChordEnv>;
+
+/** The variable behind each connection setting, so a refused setting is reported by the name the operator sets. */
+export const POWERCHORD_ENV_VARIABLES = Object.freeze({
+  token: 'POWERCHORD_TOKEN',
+  baseUrl: 'POWERCHORD_BASE_URL',
+  region: 'POWERCHORD_REGION',
+  trunkId: 'POWERCHORD_TRUNK_ID',
+  organizationId: 'POWERCHORD_ORGANIZATION_ID',
+  leadsBaseUrl: 'POWERCHORD_LEADS_BASE_URL',
+  typeKey: 'POWERCHORD_TYPE_KEY',
+  typeLabel: 'POWERCHORD_TYPE_LABEL',
+  email: 'POWERCHORD_EMAIL',
+  password: 'POWERCHORD_PASSWORD',
+  clientId: 'POWERCHORD_CLIENT_ID',
+  clientSecret: 'POWERCHORD_CLIENT_SECRET',
+});
 
 /**
  * The PowerChord connection the environment describes, or null when it names no credential (the sandbox then
  * simulates PowerChord). Refuses, naming the variables (never their values): a credential half set, two ways to
  * authenticate at once, a missing trunk or organization, and a base URL outside the connection's region.
  */
-export function powerChordConnectionFromEnv(env: PowerChordEnv): { baseUrl: string; token: string; options: Record<string, string | undefined> } | null {
+export function powerChordConnectionFromEnv(env: PowerChordEnv): ConnectionSettings | null {
   const issues: string[] = [];
   const pair = (a: keyof PowerChordEnv, b: keyof PowerChordEnv): boolean => {
     if (Boolean(env[a]) !== Boolean(env[b])) issues.push(`${env[a] ? b : a}: required together with ${env[a] ? a : b}`);

@@ -3,15 +3,17 @@ import { ConfigError } from '../../errors.ts';
 import { PartialCreateError } from '../errors.ts';
 import type { Capabilities, CallOptions, CreateOptions, ConnectionConfig, Connector, ProviderDefinition, WriteResult } from '../types.ts';
 import { PowerChordClient } from './client.ts';
+import { POWERCHORD_ENV_VARIABLES, PowerChordEnv, powerChordConnectionFromEnv } from './env.ts';
 import { clientCredentialsGrant, loginGrant } from './grants.ts';
 import { POWERCHORD_HOSTS, POWERCHORD_REGIONS, hostProblem } from './hosts.ts';
+import { powerchordSandbox } from './sandbox.ts';
 import { PowerChordLeadUpdate } from './schema.ts';
 import { RenewingToken, StaticToken, type TokenProvider } from './token.ts';
 
 export { PowerChordClient, describePowerChordError } from './client.ts';
 export { jwtExpiresAt } from './grants.ts';
 export { POWERCHORD_HOSTS, POWERCHORD_REGIONS, hostProblem, hostRegion, type PowerChordRegion } from './hosts.ts';
-export { powerChordConnectionFromEnv, type PowerChordEnv } from './env.ts';
+export { PowerChordEnv, powerChordConnectionFromEnv } from './env.ts';
 export { RenewingToken, StaticToken, type AccessToken, type TokenProvider } from './token.ts';
 export * from './schema.ts';
 
@@ -115,11 +117,19 @@ export class PowerChordConnector implements Connector {
   }
 }
 
-export const powerchord: ProviderDefinition<typeof PowerChordLeadUpdate> = {
+/** The four hosts, named as the simulator's `callsByHost()` names them (`us-api`, `eu-leads`, ...). */
+const defaultHosts = Object.freeze(Object.fromEntries(POWERCHORD_REGIONS.flatMap((region) => [[`${region}-api`, POWERCHORD_HOSTS[region].api], [`${region}-leads`, POWERCHORD_HOSTS[region].leads]])));
+
+export const powerchord: ProviderDefinition<typeof PowerChordLeadUpdate, typeof PowerChordEnv> = {
   name: 'powerchord',
   capabilities,
   recordSchema: null,
   writeSchema: PowerChordLeadUpdate,
   connect: (connection) => new PowerChordConnector(connection),
   settingHints: { auth: 'POWERCHORD_TOKEN (or POWERCHORD_EMAIL and POWERCHORD_PASSWORD)', target: 'POWERCHORD_TRUNK_ID', unreachable: 'POWERCHORD_REGION and POWERCHORD_LEADS_BASE_URL' },
+  envSchema: PowerChordEnv,
+  fromEnv: powerChordConnectionFromEnv,
+  envVariables: POWERCHORD_ENV_VARIABLES,
+  defaultHosts,
+  sandbox: powerchordSandbox,
 };

@@ -17,9 +17,6 @@ import {
   type PropexoUpdateBody,
 } from './schema.ts';
 
-export const PROPEXO_DEFAULT_BASE_URL = 'https://api.propexo.com';
-export const PROPEXO_SANDBOX_BASE_URL = 'https://api.sandbox.propexo.com';
-
 /**
  * Reads `{error: {code, message, details}}` into words and field paths. The zod issues sit under
  * `details.details.issues` in the documented example (`details.issues` and `details.fieldErrors` are read too); an

@@ -16,11 +16,16 @@ import type {
 } from '../types.ts';
 import { PropexoClient } from './client.ts';
 import { afterPage, pageOffset, readCursor, resume, storeCursor, toIso } from './cursor.ts';
+import { PROPEXO_ENV_VARIABLES, PropexoEnv, propexoConnectionFromEnv } from './env.ts';
 import { FailedWrites } from './failed-writes.ts';
+import { PROPEXO_HOSTS } from './hosts.ts';
+import { propexoSandbox } from './sandbox.ts';
 import { PROPEXO_DEFAULT_LIMIT, PROPEXO_MAX_LIMIT, PropexoProspect, PropexoWriteBody } from './schema.ts';
 import { toCreateBody, toUpdateBody } from './write-body.ts';
 
-export { PropexoClient, PROPEXO_DEFAULT_BASE_URL, PROPEXO_INCREMENTAL_ORDER, PROPEXO_SANDBOX_BASE_URL, describePropexoError } from './client.ts';
+export { PropexoClient, PROPEXO_INCREMENTAL_ORDER, describePropexoError } from './client.ts';
+export { PROPEXO_ENVIRONMENTS, PROPEXO_HOSTS, type PropexoEnvironment } from './hosts.ts';
+export { PropexoEnv, propexoConnectionFromEnv } from './env.ts';
 export { PropexoRateLimitTracker, PROPEXO_WINDOW_MS, SizedRequestGate } from './rate-limit.ts';
 export * from './webhooks.ts';
 export { toCreateBody, toUpdateBody } from './write-body.ts';
@@ -172,11 +177,16 @@ export class PropexoConnector implements Connector {
  * `writeSchema` is one shape for create and update (both bodies' fields, `integration_id` and `lease_id`
  * optional): the connector completes them from the connection and drops the fields the chosen endpoint rejects.
  */
-export const propexo: ProviderDefinition<typeof PropexoWriteBody> = {
+export const propexo: ProviderDefinition<typeof PropexoWriteBody, typeof PropexoEnv> = {
   name: 'propexo',
   capabilities,
   recordSchema: PropexoProspect,
   writeSchema: PropexoWriteBody,
   connect: (connection) => new PropexoConnector(connection),
   settingHints: { auth: 'PROPEXO_TOKEN', target: 'PROPEXO_INTEGRATION_ID', unreachable: 'PROPEXO_BASE_URL' },
+  envSchema: PropexoEnv,
+  fromEnv: propexoConnectionFromEnv,
+  envVariables: PROPEXO_ENV_VARIABLES,
+  defaultHosts: PROPEXO_HOSTS,
+  sandbox: propexoSandbox,
 };

@@ -10,8 +10,6 @@ import {
   type TrataProspectInput,
 } from './schema.ts';
 
-export const TRATA_DEFAULT_BASE_URL = 'https://api.trata.ai';
-
 /** Reads Trata's FastAPI error bodies: `{detail: [{loc, msg}]}` or `{detail: "..."}`. */
 export function describeTrataError(body: unknown): ErrorDescription | null {
   const parsed = TrataErrorBody.safeParse(body);

@@ -2,10 +2,15 @@ import { ProviderNotFoundError } from '../errors.ts';
 import type { Capabilities, ConnectionConfig, Connector, Cursor, ListPage, ProviderDefinition, SourceRecord } from '../types.ts';
 import { TrataClient } from './client.ts';
 import { advance, pageQuery, resume, START, TrataCursor, unseen } from './cursor.ts';
+import { TRATA_ENV_VARIABLES, TrataEnv, trataConnectionFromEnv } from './env.ts';
+import { TRATA_HOSTS } from './hosts.ts';
 import { mergeForPut } from './merge.ts';
+import { trataSandbox } from './sandbox.ts';
 import { TrataProspect, TrataProspectInput } from './schema.ts';
 
-export { TrataClient, TRATA_DEFAULT_BASE_URL, describeTrataError } from './client.ts';
+export { TrataClient, describeTrataError } from './client.ts';
+export { TRATA_HOSTS } from './hosts.ts';
+export { TrataEnv, trataConnectionFromEnv } from './env.ts';
 export * from './schema.ts';
 export { TrataCursor } from './cursor.ts';
 export { mergeForPut } from './merge.ts';
@@ -97,11 +102,16 @@ export class TrataConnector implements Connector {
   }
 }
 
-export const trata: ProviderDefinition<typeof TrataProspectInput> = {
+export const trata: ProviderDefinition<typeof TrataProspectInput, typeof TrataEnv> = {
   name: 'trata',
   capabilities,
   recordSchema: TrataProspect,
   writeSchema: TrataProspectInput,
   connect: (connection) => new TrataConnector(connection),
   settingHints: { auth: 'TRATA_TOKEN', target: 'TRATA_BASE_URL', unreachable: 'TRATA_BASE_URL' },
+  envSchema: TrataEnv,
+  fromEnv: trataConnectionFromEnv,
+  envVariables: TRATA_ENV_VARIABLES,
+  defaultHosts: TRATA_HOSTS,
+  sandbox: trataSandbox,
 };

@@ -163,7 +163,7 @@ describe('PowerChord contract: the documented examples through the connector', (
       options: { ...powerChordConnection(sim, { auth: 'login' }).options, typeKey: DOC_CREATE.typeKey, typeLabel: DOC_CREATE.typeLabel },
     });
     const { targetId } = await connector.create({ Content: DOC_CREATE.content });
-    expect(sim.store.get(targetId!)).toMatchObject({ OwnerID: 'org-1', Content: DOC_CREATE.content, TypeKey: 'getintouch-example', TypeLabel: 'Get in touch', Status: 'open' });
+    expect(sim.store.get(targetId!)).toMatchObject({ OwnerID: 'org-sim', Content: DOC_CREATE.content, TypeKey: 'getintouch-example', TypeLabel: 'Get in touch', Status: 'open' });
     for (const body of [SEED_STATUS_UPDATE, SEED_UPDATE, SEED_CURL_UPDATE]) await connector.update(targetId!, body);
     expect(sim.store.get(targetId!)).toMatchObject({ Status: 'open', ExternalID: 'some-id-here', Content: { ...DOC_CREATE.content, ...SEED_UPDATE.Content } });
     expect(sim.regions.us.api.calls.all()).toEqual({ 'POST /v3/oauth2/login': 1, 'PATCH /v3/lead/:leadID': 3 });

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CONNECTION_ENV, checkConnections, connectionsFromEnv } from '../../../src/config/connections.ts';
 import { parseEnv } from '../../../src/config/env.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { POWERCHORD_HOSTS } from '../../../src/providers/powerchord/index.ts';
 import type { ConnectionConfig } from '../../../src/providers/types.ts';
 import { ConnectorPool } from '../../../src/sync/connectors.ts';
 
 const powerchord = (options: Record<string, string>): ConnectionConfig => ({
   name: 'powerchord',
   provider: 'powerchord',
-  baseUrl: 'https://api.powerchord.com',
+  baseUrl: POWERCHORD_HOSTS.us.api,
   token: 's3cret-token',
   timeoutMs: 1_000,
   options,
@@ -47,7 +48,7 @@ describe('connections are built and checked at start', () => {
       POWERCHORD_TOKEN: 'c',
       POWERCHORD_TRUNK_ID: 'trunk',
       POWERCHORD_ORGANIZATION_ID: 'org',
-      POWERCHORD_LEADS_BASE_URL: 'https://leads.powerchord.com',
+      POWERCHORD_LEADS_BASE_URL: POWERCHORD_HOSTS.us.leads,
     });
     for (const connection of connectionsFromEnv(env).values()) {
       for (const setting of Object.keys(connection.options)) expect(CONNECTION_ENV[connection.provider], `${connection.provider}.${setting}`).toHaveProperty(setting);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionsFromEnv, pushConcurrencyOf } from '../../../src/config/connections.ts';
 import { parseEnv } from '../../../src/config/env.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { providers } from '../../../src/providers/registry.ts';
 
 describe('environment', () => {
   it('has a working default for everything a sandbox needs', () => {
@@ -39,9 +40,9 @@ describe('environment', () => {
       API_TOKENS: `${'a'.repeat(32)}, ${'b'.repeat(40)} ,,${'c'.repeat(32)}`,
     });
     const connections = connectionsFromEnv(env);
-    expect(connections.get('trata')).toMatchObject({ baseUrl: 'https://api.trata.ai', token: 't', rateLimit: { limit: 600, windowMs: 60_000 } });
-    expect(connections.get('propexo')).toMatchObject({ baseUrl: 'https://api.sandbox.propexo.com', rateLimit: { limit: 150, windowMs: 60_000 }, options: { integrationId: 'int-1' } });
-    expect(connections.get('powerchord')).toMatchObject({ baseUrl: 'https://api.powerchord.eu', options: { region: 'eu', trunkId: 'trunk', organizationId: 'org' } });
+    expect(connections.get('trata')).toMatchObject({ baseUrl: providers.trata.defaultHosts['api'], token: 't', rateLimit: { limit: 600, windowMs: 60_000 } });
+    expect(connections.get('propexo')).toMatchObject({ baseUrl: providers.propexo.defaultHosts['sandbox'], rateLimit: { limit: 150, windowMs: 60_000 }, options: { integrationId: 'int-1' } });
+    expect(connections.get('powerchord')).toMatchObject({ baseUrl: providers.powerchord.defaultHosts['eu-api'], options: { region: 'eu', trunkId: 'trunk', organizationId: 'org' } });
     expect(connections.has('overplane')).toBe(false);
     expect(pushConcurrencyOf(env, 'trata')).toBe(3);
     expect(pushConcurrencyOf(env, 'propexo')).toBe(8);
