@@ -102,9 +102,12 @@ function connect(url: string, options: RedisOptions, outages: RedisOutageLog | u
 function connectCluster(url: string, options: RedisOptions, retryStrategy: (attempt: number) => number): Cluster {
   const parsed = new URL(url);
   const { enableOfflineQueue = true, ...nodeOptions } = options;
-  return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+  const cluster = new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
     clusterRetryStrategy: retryStrategy,
-    enableOfflineQueue,
+    // BullMQ takes a cluster that has connected (before it has read the slot map) as ready and sends at once: the
+    // first commands wait for the cluster; a fail-fast connection fails fast from then on (ioredis reads the option
+    // per command).
+    enableOfflineQueue: true,
     redisOptions: {
       ...nodeOptions,
       ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
@@ -112,6 +115,8 @@ function connectCluster(url: string, options: RedisOptions, retryStrategy: (atte
       ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   });
+  if (!enableOfflineQueue) cluster.once('ready', () => (cluster.options.enableOfflineQueue = false));
+  return cluster;
 }
 
 /**
