@@ -13,7 +13,7 @@ import { createLogger } from './logger.ts';
 import { runPreviewCommand } from './mapping/index.ts';
 import { runCheckCommand } from './bootstrap/check-command.ts';
 import { runConnectionChecks } from './bootstrap/connection-check.ts';
-import { connectionsFromEnv } from './config/connections.ts';
+import { configuredConnections } from './config/connections.ts';
 import { providers } from './providers/registry.ts';
 import { registerSecrets, secretsOfEnv } from './secrets.ts';
 
@@ -122,10 +122,11 @@ function exitOnCrash(runtime: Runtime, what: string, error: unknown): void {
 async function check(args: string[]): Promise<number> {
   const config = env();
   const out = (line: string) => void process.stdout.write(`${line}\n`);
-  const files = await runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR, out });
+  const files = await runCheckCommand({ mappingsDir: config.MAPPINGS_DIR, jobsDir: config.JOBS_DIR, connectionsDir: config.CONNECTIONS_DIR, out });
   if (!args.includes('--connections')) return files;
   registerSecrets(secretsOfEnv(config));
-  const connections = await runConnectionChecks(connectionsFromEnv(config), (connection) => providers[connection.provider].connect(connection), out);
+  const configured = await configuredConnections(config, process.env);
+  const connections = await runConnectionChecks(configured, (connection) => providers[connection.provider].connect(connection), out);
   return Math.max(files, connections);
 }
 

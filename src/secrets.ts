@@ -50,6 +50,11 @@ export function clearSecrets(): void {
 /** Variables whose value is a credential, by name: every `*_TOKEN(S)`, `*_SECRET` and `*_PASSWORD`. */
 const SECRET_VARIABLE = /(^|_)(TOKENS?|SECRET|PASSWORD)$/;
 
+/** Whether a variable holds a credential by its name (connection files then accept it only as a reference). */
+export function isSecretVariable(name: string): boolean {
+  return SECRET_VARIABLE.test(name);
+}
+
 /**
  * The secrets crm-bridge's environment configures: each credential variable (API tokens, provider tokens,
  * passwords and client secrets, the webhook secret; a variable added later is covered by its name) and the

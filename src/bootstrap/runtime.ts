@@ -1,5 +1,5 @@
 import { resolveApiTokens, startApi, type RunningApi } from '../api/server.ts';
-import { checkConnections, connectionsFromEnv, pushConcurrencyOf } from '../config/connections.ts';
+import { checkConnections, configuredConnections, pushConcurrencyOf } from '../config/connections.ts';
 import type { Env } from '../config/env.ts';
 import { FileInvalidError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -27,6 +27,8 @@ export interface RuntimeOptions {
    */
   api?: { generateToken: boolean } | undefined;
   logger?: Logger;
+  /** Where connection files' `{env: NAME}` references are read. @default process.env */
+  variables?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Runtime {
@@ -60,10 +62,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Checked before anything starts: an API without tokens must not come up, even briefly.
   const apiTokens = options.api ? resolveApiTokens(env.API_TOKENS, options.api.generateToken) : null;
 
-  const definitions = await loadDefinitions({ mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR });
+  const definitions = await loadDefinitions({ mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR, connectionsDir: env.CONNECTIONS_DIR });
   if (definitions.issues.length > 0) throw new FileInvalidError(definitions.issues);
 
-  const connections = connectionsFromEnv(env);
+  // The environment's connections and those of connections/*.yaml, whose secrets are read (and registered) here.
+  const connections = await configuredConnections(env, options.variables ?? process.env, definitions.connections);
   // Before anything starts: a connection the provider cannot work with stops the process, naming the variable.
   checkConnections(connections);
   let sandbox: Sandbox | null = null;

@@ -39,7 +39,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const sim = await sandbox.start({ port: portOf(provider, options), records });
       simulators.set(provider, sim);
       const budget = sandbox.budget?.(sim);
-      connections.set(provider, { ...connectionOf(provider, sandbox.connection(sim), timeoutMs), ...(budget ? { rateLimit: budget } : {}) });
+      connections.set(provider, { ...connectionOf(provider, sandbox.connection(sim), timeoutMs), ...(budget ? { rateLimit: budget } : {}), definedIn: 'sandbox' });
     }
   } catch (error) {
     await close();

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, FileInvalidError, type FileIssue } from '../errors.ts';
 import { getProvider, providers } from '../providers/registry.ts';
 import { PROVIDER_NAMES, type ConnectionConfig, type ConnectionSettings, type ProviderName } from '../providers/types.ts';
+import { registerSecrets } from '../secrets.ts';
+import { fileLayoutOf, type ConnectionDefinition } from './connection-file.ts';
+import { formatFilePath } from '../mapping/paths.ts';
+import { loadConnectionsDir, resolveConnectionFiles } from './connection-files.ts';
 import type { Env } from './env.ts';
 
 /** The request budget configured for a provider, if any. */
@@ -36,9 +40,45 @@ export function connectionsFromEnv(env: Env): Map<string, ConnectionConfig> {
     }
     if (settings === null) continue;
     const rateLimit = rateLimitOf(env, provider);
-    connections.set(provider, { ...connectionOf(provider, settings, env.PROVIDER_TIMEOUT_MS), ...(rateLimit ? { rateLimit } : {}) });
+    const pushConcurrency = env[`${provider.toUpperCase() as Uppercase<ProviderName>}_PUSH_CONCURRENCY`];
+    connections.set(provider, {
+      ...connectionOf(provider, settings, env.PROVIDER_TIMEOUT_MS),
+      ...(rateLimit ? { rateLimit } : {}),
+      ...(pushConcurrency === undefined ? {} : { pushConcurrency }),
+      definedIn: 'environment',
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
+  return connections;
+}
+
+/**
+ * Every configured connection: the environment's (one per provider, named after it) and the named ones of
+ * `connections/*.yaml` (`definitions`, else read from CONNECTIONS_DIR), whose secrets are read now from
+ * `variables` or their files and registered with the scrubber before anything can log them. A name defined twice,
+ * a reference that cannot be read or a setting the provider refuses stops here, naming the file and the path.
+ */
+export async function configuredConnections(
+  env: Env,
+  variables: Readonly<Record<string, string | undefined>>,
+  definitions?: ReadonlyMap<string, ConnectionDefinition>,
+): Promise<Map<string, ConnectionConfig>> {
+  const connections = connectionsFromEnv(env);
+  let defined = definitions;
+  if (defined === undefined) {
+    const loaded = await loadConnectionsDir(env.CONNECTIONS_DIR);
+    if (loaded.issues.length > 0) throw new FileInvalidError(loaded.issues);
+    defined = loaded.connections;
+  }
+  const files = await resolveConnectionFiles(defined, variables, env.PROVIDER_TIMEOUT_MS);
+  registerSecrets(files.secrets);
+  const issues: FileIssue[] = [...files.issues];
+  for (const [name, connection] of files.connections) {
+    const other = connections.get(name);
+    if (other) issues.push({ file: connection.definedIn ?? name, line: null, path: 'name', message: `the environment defines a connection "${name}" too (${envVariableOf(other.provider, 'token')}): rename the file's connection or unset the variables` });
+    else connections.set(name, connection);
+  }
+  if (issues.length > 0) throw new FileInvalidError(issues);
   return connections;
 }
 
@@ -95,8 +135,22 @@ export function checkConnections(connections: ReadonlyMap<string, ConnectionConf
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
+/** Whether a connection comes from a file of `connections/` (its settings are then named by their path there). */
+export function isFileDefined(connection: ConnectionConfig): boolean {
+  return connection.definedIn !== undefined && connection.definedIn !== 'environment' && connection.definedIn !== 'sandbox';
+}
+
+/** Where the operator sets a connection setting: its variable, or the file and path of a file-defined connection. */
+export function settingOf(connection: ConnectionConfig, setting: string): string {
+  const variable = envVariableOf(connection.provider, setting);
+  if (!isFileDefined(connection)) return variable;
+  const field = fileLayoutOf(connection.provider).find((f) => f.variable === variable);
+  return `${connection.definedIn}: ${field ? formatFilePath(field.path) : setting}`;
+}
+
 function refusalOf(connection: ConnectionConfig, error: unknown): string[] {
   const { provider } = connection;
+  if (isFileDefined(connection)) return fileRefusalOf(connection, error);
   const tokenVariable = envVariableOf(provider, 'token');
   if (error instanceof ConfigError) return [...error.issues]; // the provider named its settings already
   if (!(error instanceof z.ZodError)) {
@@ -109,4 +163,13 @@ function refusalOf(connection: ConnectionConfig, error: unknown): string[] {
     const unset = issue.code === 'invalid_type' && connection.options[setting] === undefined;
     return unset ? `${variable}: required by the ${provider} connection (${tokenVariable} is set)` : `${variable}: ${issue.message}`;
   });
+}
+
+/** As refusalOf, for a connection of `connections/`: each setting named by the file and its path. */
+function fileRefusalOf(connection: ConnectionConfig, error: unknown): string[] {
+  const where = `${connection.definedIn}: connection ${connection.name}`;
+  if (error instanceof z.ZodError) return error.issues.map((issue) => `${settingOf(connection, String(issue.path[0] ?? 'token'))}: ${issue.message}`);
+  if (error instanceof ConfigError) return error.issues.map((issue) => `${connection.definedIn}: ${issue}`);
+  // Not a settings schema: its text may quote a setting.
+  return [`${where} could not be set up (${error instanceof Error ? error.name : 'error'}); check its settings and credentials`];
 }

@@ -42,6 +42,8 @@ const BaseEnvSchema = z.object({
   CRM_BRIDGE_API_TOKEN: optionalText,
   JOBS_DIR: z.string().default('jobs'),
   MAPPINGS_DIR: z.string().default('mappings'),
+  /** Named connections (`<name>.yaml`), besides the one per provider the environment describes. */
+  CONNECTIONS_DIR: z.string().default('connections'),
   DATA_DIR: z.string().default('.data'),
   /** How long a provider call waits for the answer's headers, then between chunks of its body, ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -186,4 +186,8 @@ export interface ConnectionConfig {
   rateLimit?: { limit: number; windowMs: number; marginMs?: number };
   /** Set by the engine from `rateLimit`: every call of this connection passes through it. */
   gate?: RequestGate | undefined;
+  /** Records each process writes to this connection at once. @default `<PROVIDER>_PUSH_CONCURRENCY`, else PUSH_CONCURRENCY */
+  pushConcurrency?: number;
+  /** Where it is defined: `environment`, `sandbox`, or its file (`connections/<name>.yaml`). @default environment */
+  definedIn?: string;
 }

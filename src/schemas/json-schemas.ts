@@ -4,12 +4,14 @@
  * fails while a committed one is stale.
  */
 import { z } from 'zod';
+import { ConnectionFile } from '../config/connection-file.ts';
 import { MappingFile } from '../mapping/format.ts';
 import { SyncFile } from '../sync/definition.ts';
 
 export const JSON_SCHEMAS = [
   { file: 'mappings/mapping.schema.json', title: 'crm-bridge mapping', schema: MappingFile },
   { file: 'jobs/job.schema.json', title: 'crm-bridge sync', schema: SyncFile },
+  { file: 'connections/connection.schema.json', title: 'crm-bridge connection', schema: ConnectionFile },
 ] as const;
 
 export function renderJsonSchema(entry: (typeof JSON_SCHEMAS)[number]): string {

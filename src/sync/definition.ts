@@ -23,13 +23,14 @@ export const SyncFile = z.strictObject({
   description: z.string().optional(),
   source: z.strictObject({
     provider: Provider,
-    /** The connection to read from. @default the provider's name */
+    /** The connection to read from: a file in `connections/` (without `.yaml`). @default the provider's name (the environment's connection) */
     connection: z.string().min(1).optional(),
   }),
   targets: z
     .array(
       z.strictObject({
         provider: Provider,
+        /** The connection to write to: a file in `connections/` (without `.yaml`). @default the provider's name (the environment's connection) */
         connection: z.string().min(1).optional(),
         /** Name of a file in `mappings/` (without `.yaml`). */
         mapping: z.string().min(1),
@@ -87,8 +88,15 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** Checks one job file against the schema, the mappings and the providers; every problem is reported. */
-export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<string, Mapping>): SyncDefinition {
+/** What a job file's connection names are checked against: the connections of `connections/*.yaml`. */
+export type KnownConnections = ReadonlyMap<string, { provider: string; file: string }>;
+
+/**
+ * Checks one job file against the schema, the mappings, the providers and (when given) the connection files; every
+ * problem is reported. A connection name is a file-defined connection of the same provider, or the provider's own
+ * name (the connection the environment describes).
+ */
+export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<string, Mapping>, connections?: KnownConnections): SyncDefinition {
   const located = locateYaml(text);
   if (located.syntaxErrors.length > 0) {
     throw new FileInvalidError(located.syntaxErrors.map((e) => ({ file, line: e.line, path: '', message: `YAML: ${e.message}` })));
@@ -107,6 +115,14 @@ export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<
     throw new FileInvalidError(issues);
   }
   const sync = parsed.data;
+  const checkConnection = (path: PathSegment[], provider: string, name: string | undefined) => {
+    if (connections === undefined || name === undefined || (name === provider && !connections.has(name))) return;
+    const defined = connections.get(name);
+    if (defined && defined.provider !== provider) issue(path, `connection "${name}" is a ${defined.provider} connection (${defined.file}), but this side is ${provider}`);
+    if (!defined) issue(path, `no connection named "${name}" (connection files: ${[...connections.keys()].join(', ') || 'none'}; or "${provider}", the environment's ${provider} connection)`);
+  };
+  checkConnection(['source', 'connection'], sync.source.provider, sync.source.connection);
+  sync.targets.forEach((target, index) => checkConnection(['targets', index, 'connection'], target.provider, target.connection));
   const expectedName = basename(file).replace(/\.ya?ml$/, '');
   if (sync.name !== expectedName) issue(['name'], `must match the file name ("${expectedName}")`);
   if (!providers[sync.source.provider].capabilities.list) {
@@ -163,14 +179,14 @@ export function parseSyncFile(text: string, file: string, mappings: ReadonlyMap<
 }
 
 /** Loads every `*.yaml` in a folder; problems are collected, not thrown, so `check` can list them all. */
-export async function loadSyncsDir(dir: string, mappings: ReadonlyMap<string, Mapping>): Promise<{ syncs: Map<string, SyncDefinition>; issues: FileIssue[] }> {
+export async function loadSyncsDir(dir: string, mappings: ReadonlyMap<string, Mapping>, connections?: KnownConnections): Promise<{ syncs: Map<string, SyncDefinition>; issues: FileIssue[] }> {
   const syncs = new Map<string, SyncDefinition>();
   const issues: FileIssue[] = [];
   const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   for (const name of files) {
     const file = join(dir, name);
     try {
-      const sync = parseSyncFile(await readFile(file, 'utf8'), file, mappings);
+      const sync = parseSyncFile(await readFile(file, 'utf8'), file, mappings, connections);
       syncs.set(sync.name, sync);
     } catch (error) {
       if (error instanceof FileInvalidError) issues.push(...error.issues);
