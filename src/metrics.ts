@@ -49,46 +49,49 @@ const runDuration = new Histogram({
 
 const recordsPushed = new Counter({
   name: 'crm_bridge_records_pushed_total',
-  help: 'Records written to a target provider, by operation.',
-  labelNames: ['provider', 'op'] as const,
+  help: 'Records written to a target provider, by connection and operation.',
+  labelNames: ['provider', 'connection', 'op'] as const,
   registers: [registry],
 });
 
 const recordsFailed = new Counter({
   name: 'crm_bridge_records_failed_total',
-  help: 'Records that ended as a record-level error, by target provider and kind (rejected: mapping/validation; failed: the write).',
-  labelNames: ['provider', 'kind'] as const,
+  help: 'Records that ended as a record-level error, by target provider, connection and kind (rejected: mapping/validation; failed: the write).',
+  labelNames: ['provider', 'connection', 'kind'] as const,
   registers: [registry],
 });
 
 const providerCalls = new Counter({
   name: 'crm_bridge_provider_http_requests_total',
-  help: 'HTTP responses received from providers, by provider and status code.',
-  labelNames: ['provider', 'status'] as const,
+  help: 'HTTP responses received from providers, by provider, connection and status code.',
+  labelNames: ['provider', 'connection', 'status'] as const,
   registers: [registry],
 });
 
 const rateLimitWaits = new Counter({
   name: 'crm_bridge_rate_limit_waits_total',
-  help: 'Times a provider queue was paused for a rate limit (429 or a budget running low).',
-  labelNames: ['provider'] as const,
+  help: 'Times a connection\'s queue was paused for a rate limit (429 or a budget running low).',
+  labelNames: ['provider', 'connection'] as const,
   registers: [registry],
 });
 
 const rateLimitWaitSeconds = new Counter({
   name: 'crm_bridge_rate_limit_wait_seconds_total',
-  help: 'Seconds provider queues were told to wait for rate limits.',
-  labelNames: ['provider'] as const,
+  help: 'Seconds connections\' queues were told to wait for rate limits.',
+  labelNames: ['provider', 'connection'] as const,
   registers: [registry],
 });
 
 export type RecordOutcome = 'created' | 'updated' | 'rejected' | 'failed';
 
-/** Counts records by target provider and outcome. For the engine's push and page processors. */
-export function countRecords(provider: string, outcome: RecordOutcome, n = 1): void {
+/**
+ * Counts records by target provider, connection and outcome. For the engine's push and page processors.
+ * `connection` defaults to the provider's name (the environment's connection).
+ */
+export function countRecords(provider: string, outcome: RecordOutcome, n = 1, connection = provider): void {
   if (n <= 0) return;
-  if (outcome === 'created' || outcome === 'updated') recordsPushed.inc({ provider, op: outcome }, n);
-  else recordsFailed.inc({ provider, kind: outcome }, n);
+  if (outcome === 'created' || outcome === 'updated') recordsPushed.inc({ provider, connection, op: outcome }, n);
+  else recordsFailed.inc({ provider, connection, kind: outcome }, n);
 }
 
 /** Observes a run once it has finished (whoever finalized it calls this). Unfinished runs are ignored. */
@@ -99,14 +102,14 @@ export function observeRun(run: { sync: string; status: string; createdAt: strin
 }
 
 /** Counts one HTTP response from a provider (the shared HTTP client's afterResponse hook). */
-export function countProviderCall(provider: string, status: number | string): void {
-  providerCalls.inc({ provider, status: String(status) });
+export function countProviderCall(provider: string, status: number | string, connection = provider): void {
+  providerCalls.inc({ provider, connection, status: String(status) });
 }
 
 /** Counts one rate-limit wait of a provider queue, and how long it was told to wait. */
-export function countRateLimitWait(provider: string, waitMs = 0): void {
-  rateLimitWaits.inc({ provider });
-  if (waitMs > 0) rateLimitWaitSeconds.inc({ provider }, waitMs / 1000);
+export function countRateLimitWait(provider: string, waitMs = 0, connection = provider): void {
+  rateLimitWaits.inc({ provider, connection });
+  if (waitMs > 0) rateLimitWaitSeconds.inc({ provider, connection }, waitMs / 1000);
 }
 
 /** Exported for tests that read the gauge directly. */

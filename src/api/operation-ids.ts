@@ -15,7 +15,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/syncs': 'listSyncs',
   'GET /v1/syncs/{name}/runs': 'listRuns',
   'GET /v1/syncs/{name}/errors': 'listFailedRecords',
-  'GET /v1/connections': 'checkConnections',
+  'GET /v1/connections': 'listConnections',
   'GET /v1/connections/{name}/check': 'checkConnection',
   'POST /v1/webhooks/propexo': 'receivePropexoWebhook',
   'GET /healthz': 'getHealth',

@@ -6,7 +6,7 @@
  * Nothing is written anywhere. The answer names the environment variable to fix, never a value.
  */
 import { ConfigError } from '../errors.ts';
-import { envVariableOf } from '../config/connections.ts';
+import { settingOf } from '../config/connections.ts';
 import { ProviderAuthError, ProviderNotFoundError, ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors.ts';
 import { RenewingToken, type TokenProvider } from '../providers/powerchord/index.ts';
 import type { Connector, ConnectionConfig, ProviderName } from '../providers/types.ts';
@@ -32,10 +32,10 @@ const PASSING: ReadonlySet<CheckStatus> = new Set(['ok', 'rate_limited', 'unveri
 
 /** The credential variables of a connection: what it authenticates with. */
 function credentialOf(config: ConnectionConfig): string {
-  const { provider, options } = config;
-  if (options['clientId'] !== undefined) return `${envVariableOf(provider, 'clientId')}/${envVariableOf(provider, 'clientSecret')}`;
-  if (options['email'] !== undefined) return `${envVariableOf(provider, 'email')}/${envVariableOf(provider, 'password')}`;
-  return envVariableOf(provider, 'token');
+  const { options } = config;
+  if (options['clientId'] !== undefined) return settingOf(config, 'clientId', 'clientSecret');
+  if (options['email'] !== undefined) return settingOf(config, 'email', 'password');
+  return settingOf(config, 'token');
 }
 
 /** PowerChord's token source, when the connector has one it can renew (a login or an OAuth client). */
@@ -57,7 +57,7 @@ export async function checkConnection(config: ConnectionConfig, connect: () => C
     setting,
     ms: Date.now() - started,
   });
-  const baseUrl = envVariableOf(config.provider, 'baseUrl');
+  const baseUrl = settingOf(config, 'baseUrl');
   let connector: Connector;
   try {
     connector = connect();
@@ -77,7 +77,7 @@ export async function checkConnection(config: ConnectionConfig, connect: () => C
       await tokens.get();
       return answer('ok', 'signed in: a token was issued');
     }
-    return answer('unverified', `${config.provider} has no read endpoint and a static token cannot be checked without a write; set ${envVariableOf(config.provider, 'email')}/${envVariableOf(config.provider, 'password')} to have it checked by a login`);
+    return answer('unverified', `${config.provider} has no read endpoint and a static token cannot be checked without a write; set ${settingOf(config, 'email', 'password')} to have it checked by a login`);
   } catch (error) {
     if (error instanceof ProviderAuthError) return answer('auth_refused', `${error.operation} answered ${error.status ?? 'an auth error'}`, credentialOf(config));
     if (error instanceof ProviderRateLimitedError) return answer('rate_limited', `${error.operation} answered 429: the request budget is spent for now (not a credential problem)`);

@@ -140,12 +140,19 @@ export function isFileDefined(connection: ConnectionConfig): boolean {
   return connection.definedIn !== undefined && connection.definedIn !== 'environment' && connection.definedIn !== 'sandbox';
 }
 
-/** Where the operator sets a connection setting: its variable, or the file and path of a file-defined connection. */
-export function settingOf(connection: ConnectionConfig, setting: string): string {
-  const variable = envVariableOf(connection.provider, setting);
-  if (!isFileDefined(connection)) return variable;
-  const field = fileLayoutOf(connection.provider).find((f) => f.variable === variable);
-  return `${connection.definedIn}: ${field ? formatFilePath(field.path) : setting}`;
+/**
+ * Where the operator sets connection settings: their variables (`POWERCHORD_EMAIL/POWERCHORD_PASSWORD`), or for a
+ * file-defined connection the file and the paths (`connections/acme.yaml: settings.email, credentials.password`).
+ */
+export function settingOf(connection: ConnectionConfig, ...settings: string[]): string {
+  const variables = settings.map((setting) => envVariableOf(connection.provider, setting));
+  if (!isFileDefined(connection)) return variables.join('/');
+  const layout = fileLayoutOf(connection.provider);
+  const paths = variables.map((variable, i) => {
+    const field = layout.find((f) => f.variable === variable);
+    return field ? formatFilePath(field.path) : settings[i];
+  });
+  return `${connection.definedIn}: ${paths.join(', ')}`;
 }
 
 function refusalOf(connection: ConnectionConfig, error: unknown): string[] {

@@ -27,6 +27,8 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 export interface HttpClientOptions {
   provider: string;
+  /** The connection's name, for metrics labels. @default the provider's name */
+  connection?: string | undefined;
   baseUrl: string;
   /** Bearer token. Sent only as a header; never logged, never put in an error. */
   token: string;
@@ -128,6 +130,7 @@ interface RawResponse {
  */
 export class ProviderHttp {
   readonly provider: string;
+  readonly #connection: string;
   readonly #origin: string;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
@@ -139,6 +142,7 @@ export class ProviderHttp {
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
+    this.#connection = options.connection ?? options.provider;
     const base = new URL(options.baseUrl);
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, '');
@@ -215,7 +219,7 @@ export class ProviderHttp {
       });
       const text = await response.body.text();
       const headers = response.headers as ResponseHeaders;
-      countProviderCall(this.provider, response.statusCode);
+      countProviderCall(this.provider, response.statusCode, this.#connection);
       this.#onHeaders?.(headers);
       return { status: response.statusCode, headers, text };
     } catch (error) {

@@ -17,15 +17,18 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.get('/v1/syncs', {
     schema: {
       summary: 'List the syncs',
-      description: 'Every loaded sync definition with its schedule, next scheduled run and last run.',
+      description: 'Every loaded sync definition with its schedule, next scheduled run and last run; with `connection`, only the syncs that read from it or write to it.',
       tags: ['syncs'],
+      querystring: z.object({ connection: z.string().min(1).max(63).optional().describe('only the syncs reading from or writing to this connection') }),
       response: { 200: z.object({ syncs: z.array(SyncView) }), ...errors },
     },
-  }, async () => {
+  }, async (request) => {
+    const { connection } = request.query;
     const queue = engine.queues.queue(SYNC_QUEUE);
+    const uses = (sync: SyncDefinition) => connection === undefined || [sync.source.connection, ...sync.targets.map((t) => t.connection)].includes(connection);
     const syncs = await withDeadline(
       Promise.all(
-        [...engine.syncs.values()].map(async (sync) => {
+        [...engine.syncs.values()].filter(uses).map(async (sync) => {
           const [scheduler, last] = await Promise.all([sync.schedule ? queue.getJobScheduler(sync.name) : null, engine.ledger.runs(sync.name, 0, 1)]);
           const next = scheduler?.next;
           const lastRun = last.runs[0];

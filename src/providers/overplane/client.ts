@@ -124,9 +124,10 @@ export class OverplaneClient {
   readonly leads: OverplaneLineItems<typeof OverplaneProspectLead, OverplaneProspectLeadCreate, OverplaneProspectLeadUpdate>;
   readonly opportunities: OverplaneLineItems<typeof OverplaneProspectOpportunity, OverplaneProspectOpportunityCreate, OverplaneProspectOpportunityUpdate>;
 
-  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'>) {
+  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> & { name?: string }) {
     this.#http = new ProviderHttp({
       provider: 'overplane',
+      connection: connection.name,
       baseUrl: connection.baseUrl || OVERPLANE_HOSTS.api,
       token: connection.token,
       timeoutMs: connection.timeoutMs,

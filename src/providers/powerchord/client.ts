@@ -27,6 +27,8 @@ export interface PowerChordClientOptions {
   tokens: TokenProvider;
   timeoutMs: number;
   gate?: RequestGate | undefined;
+  /** The connection's name (metrics labels). @default powerchord */
+  name?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export class PowerChordClient {
     if (this.#http?.token !== token) {
       const http = new ProviderHttp({
         provider: 'powerchord',
+        connection: this.#options.name,
         baseUrl: this.#options.apiBaseUrl,
         token,
         timeoutMs: this.#options.timeoutMs,

@@ -79,7 +79,7 @@ export class PowerChordConnector implements Connector {
     const issues = problems.filter((p): p is string => p !== null);
     if (issues.length > 0) throw new ConfigError(issues);
     this.tokens = tokenProvider(connection, this.#options, apiBaseUrl);
-    this.client = new PowerChordClient({ apiBaseUrl, leadsBaseUrl, tokens: this.tokens, timeoutMs: connection.timeoutMs, gate: connection.gate });
+    this.client = new PowerChordClient({ apiBaseUrl, leadsBaseUrl, tokens: this.tokens, timeoutMs: connection.timeoutMs, gate: connection.gate, name: connection.name });
   }
 
   /**

@@ -58,6 +58,8 @@ export interface PropexoListParams {
 }
 
 export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> {
+  /** The connection's name (metrics labels). @default propexo */
+  name?: string;
   /** The budget `gate` was configured with (requests per window); with it the gate is sized from `x-ratelimit-limit`. */
   configuredLimit?: number;
   /** The rate-limit window, to estimate how long a 429 lasts. @default 60000 */
@@ -77,6 +79,7 @@ export class PropexoClient {
     this.#rateLimit = rateLimit;
     this.#http = new ProviderHttp({
       provider: 'propexo',
+      connection: options.name,
       baseUrl: options.baseUrl,
       token: options.token,
       timeoutMs: options.timeoutMs,

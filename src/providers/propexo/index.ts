@@ -79,6 +79,7 @@ export class PropexoConnector implements Connector {
     this.connection = connection.name;
     this.#options = PropexoOptions.parse(connection.options);
     this.client = new PropexoClient({
+      name: connection.name,
       baseUrl: connection.baseUrl,
       token: connection.token,
       timeoutMs: connection.timeoutMs,

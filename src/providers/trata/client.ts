@@ -24,9 +24,10 @@ export function describeTrataError(body: unknown): ErrorDescription | null {
 export class TrataClient {
   readonly #http: ProviderHttp;
 
-  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'>) {
+  constructor(connection: Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> & { name?: string }) {
     this.#http = new ProviderHttp({
       provider: 'trata',
+      connection: connection.name,
       baseUrl: connection.baseUrl,
       token: connection.token,
       timeoutMs: connection.timeoutMs,
