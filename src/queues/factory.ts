@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import { CountingWorker } from './counting-worker.ts';
+import { PUSH_QUEUES } from './contracts.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import { scrubError } from '../secrets.ts';
 
@@ -15,6 +16,13 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   // Exponential with jitter: a provider outage is not hammered by every job in lock-step.
   backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
 };
+
+/**
+ * A completed push job holds its batch's mapped bodies (names, e-mails, phones): push queues keep the last 100 for
+ * the dashboard, not 1000. What a run did stays in its ledger; at 50 records a batch, 1000 jobs were ~15 MB of
+ * Redis whatever the number of records synced.
+ */
+const PUSH_RETENTION: JobsOptions = { removeOnComplete: { age: 24 * 3600, count: 100 } };
 
 export interface QueueFactoryOptions {
   /** The key prefix (`QUEUE_PREFIX`); each queue gets its own hash tag from it (see queuePrefix). */
@@ -95,7 +103,7 @@ export class QueueFactory {
       queue = new Queue(name, {
         connection: this.#options.producer,
         prefix: queuePrefix(this.#options.prefix, name),
-        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...this.#options.jobOptions },
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...(PUSH_QUEUES.includes(name) ? PUSH_RETENTION : {}), ...this.#options.jobOptions },
         streams: { events: { maxLen: 2_000 } },
       });
       // A Queue re-emits its connection's errors; with no listener BullMQ prints each one to stderr as a raw stack.

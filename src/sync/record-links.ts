@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { ProviderName } from '../providers/types.ts';
 import type { RedisClient } from '../redis/connection.ts';
@@ -35,15 +36,17 @@ end
 return #KEYS
 `;
 
-type Commands = {
-  cbHgetEach(numKeys: number, ...keysThenFields: string[]): Promise<Array<string | null>>;
-  cbHashOps(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
-};
-type Target = RedisClient & Commands;
+/** A script and its SHA1, sent as EVALSHA (and as EVAL once when Redis does not hold it yet). */
+interface Script {
+  lua: string;
+  sha: string;
+}
+const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+const SCRIPTS = { hgetEach: script(HGET_EACH), hashOps: script(HASH_OPS) };
 
 /** A call for one partition: the script, its keys (one slot) and its arguments. */
 interface SlotCall {
-  script: keyof Commands;
+  script: keyof typeof SCRIPTS;
   keys: string[];
   args: string[];
 }
@@ -97,16 +100,12 @@ export interface PageState {
 }
 
 export class RecordLinks {
-  readonly #redis: Target;
+  readonly #redis: RedisClient;
   readonly #keys: SyncKeys;
   readonly #writes: DataLoader<{ tag: string; ops: HashOp[] }, true>;
 
   constructor(redis: RedisClient, keys: SyncKeys) {
-    if (!('cbHashOps' in redis)) {
-      redis.defineCommand('cbHgetEach', { lua: HGET_EACH, readOnly: true });
-      redis.defineCommand('cbHashOps', { lua: HASH_OPS });
-    }
-    this.#redis = redis as Target;
+    this.#redis = redis;
     this.#keys = keys;
     this.#writes = new DataLoader((writes) => this.#flushWrites(writes), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
   }
@@ -227,7 +226,10 @@ export class RecordLinks {
     for (let i = 0; i < names.length; i += 1_024) {
       const chunk = names.slice(i, i + 1_024);
       const hashes = await this.#inSlots(chunk.map((key) => (c: RedisClient) => c.hgetall(key)));
-      for (const hash of hashes) for (const [field, value] of Object.entries(hash)) out.set(field, value);
+      for (const hash of hashes) {
+        if (hash instanceof Error) throw hash;
+        for (const [field, value] of Object.entries(hash)) out.set(field, value);
+      }
     }
     return out;
   }
@@ -241,7 +243,7 @@ export class RecordLinks {
       const names = keysOf(keys, bucket);
       width = names.length;
       let group = groups.get(keys.tag);
-      if (!group) groups.set(keys.tag, (group = { call: { script: 'cbHgetEach', keys: [], args: [] }, members: [] }));
+      if (!group) groups.set(keys.tag, (group = { call: { script: 'hgetEach', keys: [], args: [] }, members: [] }));
       group.call.keys.push(...names);
       group.call.args.push(...names.map(() => id));
       group.members.push(i);
@@ -250,55 +252,72 @@ export class RecordLinks {
     const groupList = [...groups.values()];
     const replies = await this.#send(groupList.map((g) => g.call));
     groupList.forEach((group, g) => {
-      const values = (replies[g] ?? []) as Array<string | null>;
+      const reply = replies[g];
+      if (reply instanceof Error) throw reply;
+      const values = (reply ?? []) as Array<string | null>;
       group.members.forEach((member, j) => (out[member] = values.slice(j * width, (j + 1) * width)));
     });
     return out;
   }
 
-  /** Applies hash writes: one HASH_OPS per partition, all sent together. */
+  /** Applies hash writes: one HASH_OPS per partition, all sent together; throws if any partition's call failed. */
   async #apply(ops: ReadonlyArray<HashOp & { tag: string }>): Promise<void> {
-    if (ops.length === 0) return;
+    const [error] = (await this.#applyEach(ops)).values();
+    if (error) throw error;
+  }
+
+  /** Applies hash writes, one HASH_OPS per partition, all sent together; answers the partitions that failed. */
+  async #applyEach(ops: ReadonlyArray<HashOp & { tag: string }>): Promise<Map<string, Error>> {
     const groups = new Map<string, SlotCall>();
     for (const op of ops) {
       let call = groups.get(op.tag);
-      if (!call) groups.set(op.tag, (call = { script: 'cbHashOps', keys: [], args: [] }));
+      if (!call) groups.set(op.tag, (call = { script: 'hashOps', keys: [], args: [] }));
       call.keys.push(op.key);
       call.args.push(op.value === null ? 'd' : 's', op.field, op.value ?? '');
     }
-    await this.#send([...groups.values()]);
+    const tags = [...groups.keys()];
+    const replies = await this.#send([...groups.values()]);
+    return new Map(tags.flatMap((tag, i) => (replies[i] instanceof Error ? [[tag, replies[i]] as const] : [])));
   }
 
-  /** One burst of coalesced intent and link writes: one call per partition; each caller gets its group's outcome. */
+  /** One burst of coalesced intent and link writes: one pipeline, one call per partition; each caller gets its partition's outcome. */
   async #flushWrites(writes: ReadonlyArray<{ tag: string; ops: HashOp[] }>): Promise<Array<true | Error>> {
-    const tags = [...new Set(writes.map((w) => w.tag))];
-    const results = await Promise.allSettled(tags.map((tag) => this.#apply(writes.filter((w) => w.tag === tag).flatMap((w) => w.ops.map((op) => ({ ...op, tag }))))));
-    const outcome = new Map(tags.map((tag, i) => {
-      const result = results[i]!;
-      return [tag, result.status === 'fulfilled' ? (true as const) : toError(result.reason)];
-    }));
-    return writes.map((w) => outcome.get(w.tag) ?? true);
-  }
-
-  /** Sends script calls of different slots together; throws the first error after all have answered. */
-  async #send(calls: readonly SlotCall[]): Promise<unknown[]> {
-    return this.#inSlots(calls.map((call) => (c: RedisClient): Promise<unknown> => (c as Target)[call.script](call.keys.length, ...call.keys, ...call.args)));
+    const failed = await this.#applyEach(writes.flatMap((w) => w.ops.map((op) => ({ ...op, tag: w.tag })))).catch((error: unknown) => toError(error));
+    return writes.map((w) => (failed instanceof Error ? failed : (failed.get(w.tag) ?? true)));
   }
 
   /**
-   * Runs commands that may address different slots: on a single Redis as one pipeline (one socket write); on a
-   * cluster side by side, each routed to its slot's node. (ioredis's cluster auto-pipelining would group them per
-   * node, but ioredis 6.0.0 fails in it on our script calls: "results[i] is not iterable".)
+   * Sends script calls of different slots together, as EVALSHA: ioredis's own script commands send the whole
+   * script (EVAL) in every pipeline, and that text was most of a worker's socket writes in the benchmark's
+   * profile. A node that does not hold a script yet (a restart, a failover) answers NOSCRIPT: those calls, which did
+   * not run, are sent again once as EVAL, which also makes the node keep the script.
    */
-  async #inSlots<T>(calls: ReadonlyArray<(c: RedisClient) => Promise<T>>): Promise<T[]> {
+  async #send(calls: readonly SlotCall[]): Promise<Array<unknown | Error>> {
+    const args = (call: SlotCall): [number, ...string[]] => [call.keys.length, ...call.keys, ...call.args];
+    const first = await this.#inSlots(calls.map((call) => (c: RedisClient) => c.evalsha(SCRIPTS[call.script].sha, ...args(call))));
+    return Promise.all(
+      first.map((reply, i) => {
+        if (!(reply instanceof Error) || !reply.message.includes('NOSCRIPT')) return reply;
+        const call = calls[i]!;
+        return this.#redis.eval(SCRIPTS[call.script].lua, ...args(call)).catch(toError);
+      }),
+    );
+  }
+
+  /**
+   * Runs commands that may address different slots, answering each one's reply or error: on a single Redis as one
+   * pipeline (one socket write); on a cluster side by side, each routed to its slot's node. (ioredis's cluster
+   * auto-pipelining would group them per node, but ioredis 6.0.0 fails in it: "results[i] is not iterable".)
+   */
+  async #inSlots<T>(calls: ReadonlyArray<(c: RedisClient) => Promise<T>>): Promise<Array<T | Error>> {
     if (calls.length === 0) return [];
-    if (this.#redis.isCluster) return Promise.all(calls.map((call) => call(this.#redis)));
+    if (this.#redis.isCluster) return Promise.all(calls.map((call) => call(this.#redis).catch(toError)));
     const pipeline = this.#redis.pipeline();
     for (const call of calls) void call(pipeline as unknown as RedisClient);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, value]) => {
-      if (error) throw error;
-      return value as T;
+    return calls.map((_, i) => {
+      const [error, value] = replies[i] ?? [new Error('no reply'), null];
+      return error ? toError(error) : (value as T);
     });
   }
 }
