@@ -4,11 +4,12 @@
  * record (400) and once as a refused credential (401); a worker process is started with a wrong Redis password.
  * Then the logs, every Redis key and value, every API answer and the dashboard's job views are searched: no
  * canary may show up anywhere. The runtime is the real one (`startRuntime`), so the secrets are registered as in
- * production.
+ * production. Two more connections are defined in `connections/*.yaml` (issue #15), their tokens read from an
+ * environment variable and from a secrets file, and a sync between them runs against the same echoing target.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,10 +30,14 @@ const CANARY = {
   webhookSecret: 'canary-webhook-secret-6c7d8e9f0a',
   redisPassword: 'canaryredispassword3b4c5d6e7f',
   wrongRedisPassword: 'canarywrongredispassword8a9b0c',
+  /** Of the file-defined connections: from an environment variable, and from a secrets file. */
+  acmeOverplaneToken: 'canary-acme-overplane-token-2b3c4d5e6f',
+  acmeTrataToken: 'canary-acme-trata-token-9a8b7c6d5e',
 } as const;
 
 let redisServer: EmbeddedRedis;
 let trata: TrataSimulator;
+let acmeTrata: TrataSimulator;
 let echo: http.Server;
 let echoStatus = 400;
 const echoedAuthorizations: string[] = [];
@@ -69,8 +74,8 @@ async function api(method: string, url: string, body?: unknown): Promise<{ statu
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-async function runToEnd(full: boolean): Promise<any> {
-  const started = await api('POST', '/v1/syncs/trata-to-overplane/runs', { full });
+async function runToEnd(full: boolean, sync = 'trata-to-overplane'): Promise<any> {
+  const started = await api('POST', `/v1/syncs/${sync}/runs`, { full });
   expect(started.status).toBe(202);
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -127,7 +132,19 @@ beforeAll(async () => {
   redisServer = await startEmbeddedRedis({ dataDir, fresh: true, password: CANARY.redisPassword });
   trata = await startTrataSimulator({ token: CANARY.trataToken });
   trata.store.seed(6);
+  acmeTrata = await startTrataSimulator({ token: CANARY.acmeTrataToken });
+  acmeTrata.store.seed(3);
   echo = await startEcho();
+  const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/api/crm`;
+  // Two named connections and a sync between them; the shipped trata-to-overplane job beside it.
+  const [connectionsDir, jobsDir] = [path.join(dataDir, 'connections'), path.join(dataDir, 'jobs')];
+  mkdirSync(connectionsDir);
+  mkdirSync(jobsDir);
+  writeFileSync(path.join(dataDir, 'acme-trata-token'), `${CANARY.acmeTrataToken}\n`);
+  writeFileSync(path.join(connectionsDir, 'trata-acme.yaml'), `name: trata-acme\nprovider: trata\nhosts: { baseUrl: ${acmeTrata.url} }\ncredentials: { token: { file: ${path.join(dataDir, 'acme-trata-token')} } }\n`);
+  writeFileSync(path.join(connectionsDir, 'overplane-acme.yaml'), `name: overplane-acme\nprovider: overplane\nhosts: { baseUrl: ${echoUrl} }\ncredentials: { token: { env: ACME_OVERPLANE_TOKEN } }\n`);
+  copyFileSync('jobs/trata-to-overplane.yaml', path.join(jobsDir, 'trata-to-overplane.yaml'));
+  writeFileSync(path.join(jobsDir, 'acme-trata-to-overplane.yaml'), 'name: acme-trata-to-overplane\nsource: { provider: trata, connection: trata-acme }\ntargets: [{ provider: overplane, connection: overplane-acme, mapping: trata-to-overplane }]\n');
   const env = parseEnv({
     REDIS_URL: redisServer.url,
     API_TOKENS: CANARY.apiToken,
@@ -136,19 +153,22 @@ beforeAll(async () => {
     TRATA_TOKEN: CANARY.trataToken,
     TRATA_BASE_URL: trata.url,
     OVERPLANE_TOKEN: CANARY.overplaneToken,
-    OVERPLANE_BASE_URL: `http://127.0.0.1:${(echo.address() as AddressInfo).port}/api/crm`,
+    OVERPLANE_BASE_URL: echoUrl,
+    CONNECTIONS_DIR: connectionsDir,
+    JOBS_DIR: jobsDir,
     PROPEXO_WEBHOOK_SECRET: CANARY.webhookSecret,
     QUEUE_PREFIX: '{canary}',
     SHUTDOWN_TIMEOUT_S: '2',
   });
   const logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }));
-  runtime = await startRuntime({ env, sandbox: false, workers: true, schedule: false, runNow: false, api: { generateToken: false }, logger });
+  runtime = await startRuntime({ env, sandbox: false, workers: true, schedule: false, runNow: false, api: { generateToken: false }, logger, variables: { ACME_OVERPLANE_TOKEN: CANARY.acmeOverplaneToken } });
   apiUrl = runtime.api?.url ?? '';
 }, 60_000);
 
 afterAll(async () => {
   await runtime?.shutdown();
   await trata?.close();
+  await acmeTrata?.close();
   await new Promise((r) => echo?.close(r));
   await redisServer?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -158,23 +178,37 @@ describe('secrets canary', () => {
   it('finds no canary in the logs, Redis, the API answers or the dashboard after a provider echoed our credentials', async () => {
     // 400: each record refused, the echo kept as its error. 401: the credential refused, the jobs fail.
     const refused = await runToEnd(true);
+    const acmeRefused = await runToEnd(true, 'acme-trata-to-overplane');
     echoStatus = 401;
     const unauthorised = await runToEnd(true);
+    const acmeUnauthorised = await runToEnd(true, 'acme-trata-to-overplane');
     expect(echoedAuthorizations.length).toBeGreaterThan(0);
-    expect(echoedAuthorizations.every((a) => a === `Bearer ${CANARY.overplaneToken}`)).toBe(true);
-    expect(refused.errors.total).toBeGreaterThan(0);
-    expect(refused.status).not.toBe('SUCCESS');
+    // Each connection sent its own credential, and only its own.
+    expect(new Set(echoedAuthorizations)).toEqual(new Set([`Bearer ${CANARY.overplaneToken}`, `Bearer ${CANARY.acmeOverplaneToken}`]));
+    for (const run of [refused, acmeRefused]) {
+      expect(run.errors.total).toBeGreaterThan(0);
+      expect(run.status).not.toBe('SUCCESS');
+    }
+    expect(acmeRefused.counts.pulled).toBe(3);
     expect(unauthorised.status).not.toBe('SUCCESS');
+    expect(acmeUnauthorised.status).not.toBe('SUCCESS');
+    expect(JSON.stringify(acmeRefused.errors.items)).toContain('[redacted]');
     // The echo reached the stored errors, and was scrubbed there.
     expect(JSON.stringify(refused.errors.items)).toContain('[redacted]');
 
     await api('GET', '/v1/syncs');
+    await api('GET', '/v1/connections');
+    await api('GET', '/v1/connections?check=true');
+    await api('GET', '/v1/connections/overplane-acme/check');
+    await api('GET', '/v1/syncs/acme-trata-to-overplane/errors?limit=500');
     await api('GET', '/v1/syncs/trata-to-overplane/runs');
     await api('GET', '/v1/syncs/trata-to-overplane/errors?limit=500');
     // The dashboard's job views: every queue's lists, and each job on its own.
     const board = await api('GET', '/admin/queues/api/queues?activeQueue=push-overplane&status=failed&page=1');
     expect(board.status).toBe(200);
-    for (const queue of ['sync', 'push-overplane']) {
+    const queues = (board.json.queues as Array<{ name: string }>).map((q) => q.name).filter((name) => name === 'sync' || name.includes('overplane'));
+    expect(queues).toContain('push-overplane');
+    for (const queue of queues) {
       for (const status of ['failed', 'completed', 'delayed', 'waiting', 'latest']) {
         const page = await api('GET', `/admin/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=50`);
         const jobs = (page.json.queues as Array<{ name: string; jobs: Array<{ id: string }> }>).find((q) => q.name === queue)?.jobs ?? [];
