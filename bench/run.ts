@@ -43,6 +43,11 @@ const { values: flags } = parseArgs({
     cluster: { type: 'boolean', default: false },
     /** Per-phase time cap. */
     'timeout-s': { type: 'string', default: '1800' },
+    /**
+     * Instead of the phases above: the fairness figure (bench/fairness.ts). A second tenant's 100-record run, alone
+     * and while the first tenant's `--records` first sync is in progress.
+     */
+    fairness: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -372,7 +377,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  await main();
+  if (flags.fairness) {
+    const { runFairness } = await import('./fairness.ts');
+    await runFairness({
+      records, pageSize, batchSize, pushConcurrency: concurrency, syncConcurrency, timeoutMs, logLevel: flags['log-level'],
+      workerFlags: flags['worker-flags'].split(' ').filter(Boolean),
+    });
+  } else {
+    await main();
+  }
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await cleanup();
