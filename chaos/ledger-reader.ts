@@ -5,7 +5,9 @@
  */
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { syncKeys, type SyncKeys } from '../src/sync/keys.ts';
+import { queuePrefix } from '../src/queues/factory.ts';
+import { placeOf, syncKeys, type SyncKeys } from '../src/sync/keys.ts';
+import { RecordLinks } from '../src/sync/record-links.ts';
 import type { Report } from './checker.ts';
 
 export interface RunState {
@@ -80,8 +82,13 @@ export class LedgerReader {
     return this.#retry((redis) => this.#readRun(redis, runId));
   }
 
+  /** A run's keys carry its sync's hash tag: found through the run → sync index. */
+  async #syncOf(redis: Redis, runId: string): Promise<string> {
+    return (await redis.get(this.keys.runSync(runId))) ?? '';
+  }
+
   async #readRun(redis: Redis, runId: string): Promise<RunState | null> {
-    const raw = await redis.hgetall(this.keys.run(runId));
+    const raw = await redis.hgetall(this.keys.run(await this.#syncOf(redis, runId), runId));
     if (!raw['sync']) return null;
     return {
       runId,
@@ -101,7 +108,7 @@ export class LedgerReader {
 
   /** A run's record errors (the ledger keeps the first 1000 per run). */
   async runErrors(runId: string): Promise<Array<Report & { sourceId: string; target: string }>> {
-    const items = await this.#retry((redis) => redis.lrange(this.keys.runErrors(runId), 0, -1));
+    const items = await this.#retry(async (redis) => redis.lrange(this.keys.runErrors(await this.#syncOf(redis, runId), runId), 0, -1));
     return items.map(toReport).filter((r) => r !== null);
   }
 
@@ -118,17 +125,20 @@ export class LedgerReader {
 
   /** The crosswalk: source id → the target id the product linked it to. */
   async crosswalk(sourceConnection: string, targetConnection: string): Promise<Map<string, string>> {
-    return new Map(Object.entries(await this.#retry((redis) => redis.hgetall(this.keys.crosswalk(sourceConnection, targetConnection)))));
+    return this.#retry((redis) => new RecordLinks(redis, this.keys).entries('crosswalk', sourceConnection, targetConnection));
   }
 
   /** What Redis knows of one record on one target: for the evidence of a duplicate or a loss. */
   async recordState(sync: string, sourceConnection: string, targetConnection: string, targetKey: string, sourceId: string) {
     const k = this.keys;
+    // Per-record state lives in the record's partition and bucket (src/sync/keys.ts).
+    const { partition, bucket } = placeOf(sourceId);
+    const part = k.records(sourceConnection, targetConnection, partition);
     return this.#retry(async (redis) => {
       const [crosswalk, intent, sent, failed] = await Promise.all([
-        redis.hget(k.crosswalk(sourceConnection, targetConnection), sourceId),
-        redis.hget(k.intent(sourceConnection, targetConnection), sourceId),
-        redis.hget(k.sent(sync, targetKey), sourceId),
+        redis.hget(part.crosswalk(bucket), sourceId),
+        redis.hget(part.intent(bucket), sourceId),
+        redis.hget(part.sent(sync, targetKey, bucket), sourceId),
         redis.hget(k.failed(sync), sourceId),
       ]);
       return { crosswalk, intent, sent: sent !== null, failed };
@@ -140,7 +150,7 @@ export class LedgerReader {
     return this.#retry(async (redis) => {
       const out: Record<string, number> = {};
       for (const provider of ['trata', 'powerchord', 'propexo', 'overplane']) {
-        const base = `${prefix}:push-${provider}`;
+        const base = `${queuePrefix(prefix, `push-${provider}`)}:push-${provider}`;
         const [wait, active, delayed, prioritized] = await Promise.all([
           redis.llen(`${base}:wait`),
           redis.llen(`${base}:active`),
