@@ -1,5 +1,6 @@
-import { Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
+import { isConnectionError } from '../redis/connection.ts';
 import { CountingWorker } from './counting-worker.ts';
 import { PUSH_QUEUES } from './contracts.ts';
 import type { RedisClient } from '../redis/connection.ts';
@@ -51,9 +52,35 @@ export function failFastOnPermanentErrors(processor: Processor): Processor {
       if (error instanceof Error && !(error instanceof UnrecoverableError) && (error as { retryable?: unknown }).retryable === false) {
         throw new UnrecoverableError(error.message);
       }
+      if (isConnectionError(error) && token) await waitOutRedis(job, token, error);
       throw error;
     }
   };
+}
+
+/** How long a job that met a Redis outage waits before it runs again (Redis is back by then: see below). */
+const AFTER_REDIS_OUTAGE_MS = 1_000;
+const MAX_PARKS_FOR_REDIS = 30;
+const parkedForRedis = new Map<string, number>();
+
+/**
+ * Our own store being away is not the job's failure: a Redis outage must not spend attempts meant for a provider
+ * (with exponential backoff, a few pauses of Redis would push one page minutes back, or fail its run). The job is
+ * parked instead, on the worker's own connection, which waits for Redis to come back; an attempt is spent only if
+ * that fails too (the job's lock was lost meanwhile, and BullMQ's stalled check takes the job over).
+ */
+async function waitOutRedis(job: Parameters<Processor>[0], token: string, error: unknown): Promise<never> {
+  // A job parked this often in this process meets more than an outage: let its attempts decide after all.
+  const parked = (parkedForRedis.get(job.id ?? '') ?? 0) + 1;
+  if (parked > MAX_PARKS_FOR_REDIS) throw error;
+  parkedForRedis.set(job.id ?? '', parked);
+  if (parkedForRedis.size > 10_000) parkedForRedis.clear();
+  try {
+    await job.moveToDelayed(Date.now() + AFTER_REDIS_OUTAGE_MS, token);
+  } catch {
+    throw error;
+  }
+  throw new DelayedError();
 }
 
 /**

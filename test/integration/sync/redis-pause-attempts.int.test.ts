@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataConnection } from '../../../src/redis/connection.ts';
+import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
+import { startPowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
+import { syncKeys } from '../../../src/sync/keys.ts';
+import { RunLedger } from '../../../src/sync/ledger.ts';
+import { RedisProcess } from '../../helpers/redis-process.ts';
+import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/**
+ * Chaos finding: each Redis pause failed the page jobs running at that moment ("Stream isn't writeable"), each
+ * failure spent an attempt with exponential backoff, and a few pauses pushed one run minutes past the others (a run
+ * could even fail for good). Our own store being away must cost no attempt meant for a provider.
+ */
+describe('Redis paused and killed mid-run', () => {
+  it('spends no job attempt on the outages, and the run ends SUCCESS', { timeout: 120_000 }, async () => {
+    const RECORDS = 3_000;
+    const redisServer = await RedisProcess.start('redis-pauses');
+    cleanups.push(() => redisServer.stop());
+    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
+    const trata = await startTrataSimulator();
+    const powerchord = await startPowerChordSimulator();
+    cleanups.push(() => trata.close(), () => powerchord.close());
+    trata.store.seed(RECORDS);
+    powerchord.faults.set({ latencyMs: 20 });
+    const worker = startWorkerProcess(prefix, { ...simulatorEnv({ trata, powerchord }), REDIS_URL: redisServer.url, PULL_PAGE_SIZE: '100', PUSH_BATCH_SIZE: '5', JOB_LOCK_MS: '30000' });
+    cleanups.push(async () => {
+      worker.kill('SIGKILL');
+      await exitOf(worker);
+    });
+
+    await until(() => powerchord.store.size >= 200, 60_000, 'the first creates');
+    // Paused twice, then killed and restarted on its AOF: the two ways Redis goes away under a worker.
+    for (const outage of ['pause', 'pause', 'kill'] as const) {
+      if (outage === 'pause') await redisServer.pause();
+      else await redisServer.kill9();
+      await new Promise((r) => setTimeout(r, 2_000));
+      if (outage === 'pause') await redisServer.resume();
+      else await redisServer.restart();
+      await new Promise((r) => setTimeout(r, 1_500));
+    }
+
+    const redis = dataConnection(redisServer.url);
+    cleanups.push(() => redis.quit());
+    const ledger = new RunLedger(redis, syncKeys(prefix));
+    let runId = '';
+    await until(async () => ([runId = ''] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0')).length > 0, 30_000, 'the run');
+    await until(async () => (await ledger.get(runId))?.status !== 'PENDING', 90_000, 'the run to end');
+    expect((await ledger.get(runId))?.status).toBe('SUCCESS');
+    expect(powerchord.store.size).toBe(RECORDS);
+
+    const queue = new Queue(SYNC_QUEUE, { connection: redis, prefix: queuePrefix(prefix, SYNC_QUEUE) });
+    cleanups.push(() => queue.close());
+    const pushes = new Queue('push-powerchord', { connection: redis, prefix: queuePrefix(prefix, 'push-powerchord') });
+    cleanups.push(() => pushes.close());
+    const pages = (await queue.getJobs(['completed'])).filter((job) => job.name === 'page');
+    const batches = await pushes.getJobs(['completed'], 0, 1_000);
+    expect(pages.length).toBeGreaterThan(RECORDS / 100 - 1);
+    // BullMQ counts the attempt that completed the job: 1 each, none spent on a failure.
+    expect(pages.map((job) => job.attemptsMade).filter((n) => n !== 1), 'attempts spent by page jobs').toEqual([]);
+    expect(batches.map((job) => job.attemptsMade).filter((n) => n !== 1), 'attempts spent by push jobs').toEqual([]);
+  });
+});
