@@ -207,7 +207,11 @@ async function writeOne(
   if (targetId) {
     if (target.mode === 'create') return sentOutcome(target, record, targetId, 'skipped');
     call.operation = 'update';
-    return settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+    const outcome = settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+    // This run created the record and died before marking it sent: the update completes that create.
+    if (outcome.kind === 'done' && outcome.sent && intent === `linked:${runId}`) outcome.sent.counter = 'created';
+    if (outcome.kind === 'done' && outcome.sent && intent === `counted:${runId}`) outcome.sent.counter = null;
+    return outcome;
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
 
@@ -219,7 +223,7 @@ async function writeOne(
     }
     const existing = await connector.findExisting(record.body, { signal });
     if (existing) {
-      await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing));
+      await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing, runId));
       call.operation = 'update';
       // Found after this run's own interrupted create: that create made it, so the run counts a create.
       return settle(target, record, await connector.update!(existing, record.body, { signal }), intent === runId ? 'created' : 'updated');
@@ -234,13 +238,13 @@ async function writeOne(
     signal,
     // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
     onCreated: async (newId) => {
-      await durably(() => ctx.links.linkCreated(scope, record.sourceId, newId));
+      await durably(() => ctx.links.linkCreated(scope, record.sourceId, newId, runId));
       linked = true;
     },
   });
   // Linked at once (not only with the batch's "sent" at the end of the job): a crash before then must find the
   // record's id, not an intent it can only look up or hold for review.
-  if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId));
+  if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
   return settle(target, record, created, 'created');
 }
 
@@ -261,7 +265,7 @@ async function settleError(
 ): Promise<Outcome> {
   if (error instanceof PartialCreateError) {
     // The record exists; remember it, so the retry updates instead of creating.
-    await durably(() => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId));
+    await durably(() => ctx.links.linkCreated(scopeOf(sync, target), record.sourceId, error.targetId, runId, true));
     await ctx.ledger.increment(runId, 'created');
     return { kind: 'retry', record: { ...record, lastError: error.message } };
   }

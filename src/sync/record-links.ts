@@ -182,14 +182,18 @@ export class RecordLinks {
     await durably(() => this.#apply(forward));
   }
 
-  /** The record exists on the target (a follow-up call may still fail): a retry updates it from now on. */
-  async linkCreated(scope: PushScope, sourceId: string, targetId: string): Promise<void> {
+  /**
+   * The record exists on the target (a follow-up call may still fail): a retry updates it from now on. The intent
+   * stays until the record is marked sent, as `linked:<run>` (or `counted:<run>` when the run already counted the
+   * create), so that a retry completing it after a crash still counts the create of that run, not an update.
+   */
+  async linkCreated(scope: PushScope, sourceId: string, targetId: string, runId: string, counted = false): Promise<void> {
     const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
     await this.#writes.load({
       tag: keys.tag,
       ops: [
         { key: keys.crosswalk(bucket), field: sourceId, value: targetId },
-        { key: keys.intent(bucket), field: sourceId, value: null },
+        { key: keys.intent(bucket), field: sourceId, value: `${counted ? 'counted' : 'linked'}:${runId}` },
       ],
     });
   }
