@@ -201,7 +201,7 @@ export class SyncEngine {
     // interrupted create did not happen is created now.
     const definition = this.ctx.syncs.get(sync);
     if (definition) {
-      for (const target of definition.targets) await this.ctx.links.clearIntents({ sourceConnection: definition.source.connection, targetConnection: target.connection }, ids);
+      for (const target of definition.targets) await this.ctx.links.liftHolds({ sourceConnection: definition.source.connection, targetConnection: target.connection }, ids);
     }
     return this.enqueueRun(sync, { trigger: 'retry', sourceIds: ids, ...(options.jobId ? { jobId: options.jobId } : {}) });
   }

@@ -215,6 +215,11 @@ async function writeOne(
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
 
+  const pendingCreate = intent?.startsWith('pending:') ? intent.slice(intent.lastIndexOf(':') + 1) : null;
+  if (pendingCreate && connector.writeStatus) {
+    // An earlier create was accepted as an async write: its status says whether the record exists.
+    return await confirm(ctx, sync, target, connector, runId, { ...record, pendingJobId: pendingCreate, pendingOp: 'create' }, signal);
+  }
   if (intent) {
     // An earlier create may or may not have happened. Look before creating again, or, if the target cannot be
     // searched, stop and ask for a human: a duplicate is worse than a record held back.
@@ -245,6 +250,7 @@ async function writeOne(
   // Linked at once (not only with the batch's "sent" at the end of the job): a crash before then must find the
   // record's id, not an intent it can only look up or hold for review.
   if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
+  if (created.kind === 'pending') await durably(() => ctx.links.recordPendingCreate(scope, record.sourceId, runId, created.jobId));
   return settle(target, record, created, 'created');
 }
 
@@ -343,7 +349,7 @@ function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, t
   const write = `${provider} write ${record.pendingJobId ?? '?'}`;
   const waited = `${Math.round(timeoutMs / 1000)} s`;
   if (record.pendingOp === 'create') {
-    return failure(record.sourceId, target, `outcome unknown: ${write} (a create) was still PENDING after ${waited}. Check the target, then retry the record.`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
+    return failure(record.sourceId, target, `outcome unknown: ${write} (a create) was still PENDING after ${waited}; the next run asks its status again (the record is not created twice)`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
   }
   return failure(record.sourceId, target, `${write} (an update) was still PENDING after ${waited}; it is sent again by the next run`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
 }

@@ -198,6 +198,16 @@ export class RecordLinks {
     });
   }
 
+  /**
+   * An async create (Propexo) was accepted as the provider's write job `writeJobId`: the intent names it, so a
+   * retry after a crash, or the next run after the confirmation gave up, asks the write's status instead of
+   * holding the record for review.
+   */
+  async recordPendingCreate(scope: PushScope, sourceId: string, runId: string, writeJobId: string): Promise<void> {
+    const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+    await this.#writes.load({ tag: keys.tag, ops: [{ key: keys.intent(bucket), field: sourceId, value: `pending:${runId}:${writeJobId}` }] });
+  }
+
   /** A create of this record is about to be sent by `runId`: durable before the call, so a crash can be told. */
   async recordIntent(scope: PushScope, sourceId: string, runId: string): Promise<void> {
     const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
@@ -212,6 +222,17 @@ export class RecordLinks {
         return { tag: keys.tag, key: keys.intent(bucket), field: id, value: null };
       }),
     );
+  }
+
+  /**
+   * A human asked to retry these records, having checked the target: their "outcome unknown" holds are lifted, so a
+   * record whose interrupted create did not happen is created. A hold that names an async write job is kept: its
+   * status, asked on the retry, tells for sure.
+   */
+  async liftHolds(scope: Pick<PushScope, 'sourceConnection' | 'targetConnection'>, sourceIds: readonly string[]): Promise<void> {
+    const intents = await this.#read(sourceIds, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.intent(bucket)]);
+    const lift = sourceIds.filter((_, i) => !(intents[i]?.[0] ?? '').startsWith('pending:'));
+    if (lift.length > 0) await this.clearIntents(scope, lift);
   }
 
   /**

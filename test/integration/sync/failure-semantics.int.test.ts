@@ -37,6 +37,17 @@ describe('failure semantics (issue #10)', () => {
       expect(error.reason).toContain('PENDING');
       expect(propexo.store.job(writeJobId)?.status).toBe('PENDING');
     }
+
+    // Propexo's backlog clears: the next run asks those writes' status (the intent names them) instead of creating
+    // again or holding the records for review.
+    propexo.store.holdWrites = false;
+    propexo.store.releaseHeld();
+    await new Promise((r) => setTimeout(r, 500));
+    const next = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+    expect(next.status).toBe('SUCCESS');
+    expect(next.counts).toMatchObject({ created: 3, failed: 0 });
+    expect(propexo.store.all()).toHaveLength(3);
+    expect((await t.engine.ledger.currentErrors('trata-to-propexo')).total).toBe(0);
   });
 
   it('a 401 on a source page fails that page job at its first attempt, and the run with it', async () => {
