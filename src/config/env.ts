@@ -20,7 +20,7 @@ const BaseEnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Redis to use; when unset, `npm start` and the tests start a private redis-server. */
   REDIS_URL: url.or(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')).optional(),
-  /** Queue key prefix. The braces are a Redis Cluster hash tag: every queue key lands in one slot. */
+  /** Namespace of every key; the Redis Cluster hash tags are made from it per queue, sync and state partition (sync/keys.ts). */
   QUEUE_PREFIX: z.string().min(1).default('{crm-bridge}'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
