@@ -41,6 +41,8 @@ export default defineConfig({
           globalSetup: ['test/cluster/global-setup.ts'],
           // The kill -9 test at a quarter of its size: the same faults, fewer of them (the suite stays near a minute).
           env: { CRASH_TEST_SCALE: '0.25' },
+          // After the other projects, not beside them: two cores cannot run both suites' worker processes at once.
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,

@@ -170,6 +170,9 @@ export class QueueFactory {
     // Past the deadline, force-close: the active jobs' locks expire and another worker picks them up.
     if (timedOut) await Promise.all(this.#workers.map((w) => w.close(true)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
-    await Promise.all(this.#workers.map((w) => w.disconnect()));
+    // BullMQ's disconnect waits for each connection's 'end' event; an ioredis cluster client whose worker never
+    // took a job may never emit it (seen here: a 5 s wait each time, then for ever). The connections are dropped
+    // either way: wait at most a second.
+    await Promise.all(this.#workers.map((w) => Promise.race([w.disconnect(), new Promise((r) => setTimeout(r, 1_000).unref())])));
   }
 }
