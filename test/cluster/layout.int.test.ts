@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('key layout on a 3-master Redis Cluster', () => {
-  it('spreads a sync\'s record state over every shard, each shard holding well under half of it', async () => {
+  it('spreads a sync\'s record state over every shard, none holding most of it', async () => {
     const { trata, powerchord, t } = setup;
     trata.store.seed(600);
     const run = await t.waitForRun(await t.engine.enqueueRun('trata-to-powerchord'), 60_000);
@@ -57,7 +57,12 @@ describe('key layout on a 3-master Redis Cluster', () => {
     const perNode = await Promise.all(nodes.map((node) => keysOn(node, `{${base}:r:*`)));
     const total = perNode.reduce((sum, keys) => sum + keys.length, 0);
     expect(total).toBeGreaterThan(600); // a crosswalk and a sent state per record, in small hashes
-    for (const keys of perNode) expect(keys.length / total).toBeLessThan(0.5);
+    // 64 partition tags land on the 3 shards by their hash: a third each, give or take (a share above 0.6 would
+    // take a tag layout gone wrong; above 0.5 happens by chance for about one prefix in a hundred).
+    for (const keys of perNode) {
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.length / total).toBeLessThan(0.6);
+    }
     console.info(`record state keys per shard: ${perNode.map((k) => k.length).join(', ')} of ${total}`);
   });
 
