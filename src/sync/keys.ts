@@ -65,6 +65,8 @@ export function syncKeys(prefix: string) {
     runBatches: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'batches'),
     /** `target:sourceId` of the records this run counted as failed (each once). */
     runFailed: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'failed'),
+    /** `target:sourceId` of the records this run counted as created or updated (each once, however often retried). */
+    runWritten: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'written'),
     syncRuns: (sync: string) => syncKey(sync, 'runs'),
     syncErrors: (sync: string) => syncKey(sync, 'errors'),
     cursor: (sync: string) => syncKey(sync, 'cursor'),

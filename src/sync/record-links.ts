@@ -36,6 +36,19 @@ end
 return #KEYS
 `;
 
+// Counts a batch's writes in its run, each record once per run however often a crash made it be written again,
+// and clears their retry marks. KEYS: run, run's written marks, sync's failed records (one slot: the sync's).
+// ARGV: the number of pairs, (target:sourceId, counter) pairs, then the source ids to clear.
+const COUNT_WRITES = `
+local pairs = tonumber(ARGV[1])
+for i = 2, 2 * pairs, 2 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1) end
+end
+redis.call('EXPIRE', KEYS[2], 7 * 24 * 3600)
+for j = 2 * pairs + 2, #ARGV do redis.call('HDEL', KEYS[3], ARGV[j]) end
+return 1
+`;
+
 /** A script and its SHA1, sent as EVALSHA (and as EVAL once when Redis does not hold it yet). */
 interface Script {
   lua: string;
@@ -151,15 +164,10 @@ export class RecordLinks {
    */
   async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const created = records.filter((r) => r.counter === 'created').length;
-    const updated = records.filter((r) => r.counter === 'updated').length;
+    const counted = records.filter((r) => r.counter !== null).flatMap((r) => [`${scope.targetKey}:${r.sourceId}`, r.counter ?? '']);
     await durably(async () => {
-      const run = this.#keys.run(scope.sync, runId);
-      const multi = this.#redis.multi();
-      if (created > 0) multi.hincrby(run, 'created', created);
-      if (updated > 0) multi.hincrby(run, 'updated', updated);
-      multi.hdel(this.#keys.failed(scope.sync), ...records.map((r) => r.sourceId));
-      for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
+      const keys = [this.#keys.run(scope.sync, runId), this.#keys.runWritten(scope.sync, runId), this.#keys.failed(scope.sync)];
+      await this.#redis.eval(COUNT_WRITES, keys.length, ...keys, String(counted.length / 2), ...counted, ...records.map((r) => r.sourceId));
     });
     if (canEcho(scope.targetProvider)) {
       const reverse = records.flatMap((r) => {

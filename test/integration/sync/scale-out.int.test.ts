@@ -41,7 +41,8 @@ describe('two worker processes on one sync', () => {
 
       expect(run.status).toBe('SUCCESS');
       expect(run.counts).toMatchObject({ created: RECORDS, failed: 0 });
-      expect(propexo.calls.count('POST /crm/v1/prospects')).toBe(RECORDS); // not one create twice
+      expect(propexo.calls.count('POST /crm/v1/prospects'), `create calls (${JSON.stringify(propexo.calls.all())})`).toBe(RECORDS); // not one create twice
+      expect(propexo.store.all().length, 'prospects at Propexo').toBe(RECORDS);
       expect(new Set(propexo.store.all().map((p) => p.email_1)).size).toBe(RECORDS);
       expect(propexo.calls.status(429)).toBe(0); // one budget, shared by both processes
       const processedBy = new Set((await queue.getCompleted(0, 1_000)).map((job) => job.processedBy));
