@@ -19,7 +19,7 @@ export interface FairnessOptions {
   records: number;
   /** Records of each small run. @default 100 */
   smallRecords?: number;
-  /** Small runs timed alone and under load (medians are compared). @default 3 */
+  /** Small runs timed alone and under load (medians are compared). @default 5 */
   samples?: number;
   pageSize: number;
   batchSize: number;
@@ -42,7 +42,7 @@ const median = (values: number[]) => {
 
 export async function runFairness(options: FairnessOptions): Promise<void> {
   const smallRecords = options.smallRecords ?? 100;
-  const samples = options.samples ?? 3;
+  const samples = options.samples ?? 5;
   const children: ChildHandle[] = [];
   let redis: EmbeddedRedis | null = null;
   const redisDir = path.join(root, '.data/bench-redis', `fairness-${process.pid}`);

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { setMetricQueues } from '../metrics.ts';
-import { PUSH_QUEUES, SYNC_QUEUE } from '../queues/contracts.ts';
+import { SYNC_QUEUE } from '../queues/contracts.ts';
 import { scrubDeep } from '../secrets.ts';
 import { authHook, TokenChecker, type ApiAuth } from './auth.ts';
 import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   // No configured secret leaves in an answer, whatever a provider echoed into an error we keep.
   app.addHook('preSerialization', async (_request, _reply, payload) => scrubDeep(payload));
 
-  const queueNames = [SYNC_QUEUE, ...PUSH_QUEUES];
+  const queueNames = [SYNC_QUEUE, ...deps.engine.pushQueueNames()];
   setMetricQueues(queueNames.map((name) => engineQueue(deps, name)));
 
   await app.register(swagger, {

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from './deps.ts';
-import { PUSH_QUEUES, SYNC_QUEUE } from '../queues/contracts.ts';
+import { SYNC_QUEUE } from '../queues/contracts.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { SESSION_COOKIE, readCookie, type ApiAuth } from './auth.ts';
 import { ApiErrorCode, errorBody, isRedisDown } from './errors.ts';
@@ -21,7 +21,7 @@ export const DASHBOARD_PATH = '/admin/queues';
  * `handlerTimeout`), so a paused Redis answers 503 instead of hanging, and its errors answer in our format.
  */
 export async function registerDashboard(app: ApiApp, engine: SyncEngine, auth: ApiAuth, deadlineMs: number): Promise<void> {
-  const adapters = [SYNC_QUEUE, ...PUSH_QUEUES].map((name) => {
+  const adapters = [SYNC_QUEUE, ...engine.pushQueueNames()].map((name) => {
     const adapter = new BullMQAdapter(engine.queues.queue(name), { readOnlyMode: false, allowRetries: true });
     adapter.setFormatter('data', (data: unknown) => redactSecrets(data));
     adapter.setFormatter('returnValue', (value: unknown) => redactSecrets(value));

@@ -109,7 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   if (options.workers) {
-    engine.startWorkers({ pushConcurrency: (provider) => pushConcurrencyOf(env, provider) });
+    engine.startWorkers({ pushConcurrency: (connection) => pushConcurrencyOf(env, connection.provider) });
     logger.info({ redis: redact(redisUrl), prefix: env.QUEUE_PREFIX }, 'workers started');
   }
   if (options.schedule) {

@@ -1,11 +1,25 @@
 import { z } from 'zod';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/types.ts';
+import { PROVIDER_NAMES } from '../providers/types.ts';
 
 /** The sync queue: runs start here, and every source page is one job here. */
 export const SYNC_QUEUE = 'sync';
-/** One push queue per target provider, each with its own concurrency and rate limit. */
-export const pushQueueName = (provider: ProviderName) => `push-${provider}`;
+/**
+ * One push queue per target connection, each with its own workers, concurrency and rate limit: a connection's
+ * backlog never stands in front of another connection's jobs (see the README, fair scheduling). The environment's
+ * connections are named after their providers, so their queues keep the names they always had (`push-trata`).
+ */
+export const pushQueueName = (connection: string) => `push-${connection}`;
+/** The push queues of the environment's connections (one per provider), which the dashboard always shows. */
 export const PUSH_QUEUES = PROVIDER_NAMES.map(pushQueueName);
+export const isPushQueue = (queue: string) => queue.startsWith('push-');
+
+/**
+ * A page job's priority in the sync queue: its page number (BullMQ runs lower numbers first; 1 is the highest
+ * priority a job can have, and run jobs, which have none, go before every page). Every run keeps at most one page
+ * queued, so among the runs in progress the one with the fewest pages read goes next: a run that starts while
+ * others are deep into a large scan has its first pages read at once instead of after one page of each of them.
+ */
+export const pagePriority = (page: number) => Math.min(page + 1, 2_097_152);
 
 const Cursor = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable();
 

@@ -2,7 +2,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type JobsOptions, type
 import { hostname } from 'node:os';
 import { isConnectionError } from '../redis/connection.ts';
 import { CountingWorker } from './counting-worker.ts';
-import { PUSH_QUEUES } from './contracts.ts';
+import { isPushQueue } from './contracts.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import { scrubError } from '../secrets.ts';
 
@@ -130,7 +130,7 @@ export class QueueFactory {
       queue = new Queue(name, {
         connection: this.#options.producer,
         prefix: queuePrefix(this.#options.prefix, name),
-        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...(PUSH_QUEUES.includes(name) ? PUSH_RETENTION : {}), ...this.#options.jobOptions },
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...(isPushQueue(name) ? PUSH_RETENTION : {}), ...this.#options.jobOptions },
         streams: { events: { maxLen: 2_000 } },
       });
       // A Queue re-emits its connection's errors; with no listener BullMQ prints each one to stderr as a raw stack.

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import { RedisUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { PROVIDER_NAMES, type ConnectionConfig, type ProviderName } from '../providers/types.ts';
-import { RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
+import type { ConnectionConfig } from '../providers/types.ts';
+import { PUSH_QUEUES, RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
 import { QueueFactory } from '../queues/factory.ts';
 import { isConnectionError, type RedisClient } from '../redis/connection.ts';
 import { ConnectionBreaker } from './connection-breaker.ts';
@@ -39,8 +39,11 @@ export interface EngineOptions {
 export interface WorkerOptions {
   /** Page jobs run at once in this process. @default 2 */
   syncConcurrency?: number;
-  /** Push jobs run at once per provider queue in this process. @default 8 */
-  pushConcurrency?: number | ((provider: ProviderName) => number);
+  /**
+   * Records written at once per target connection in this process, unless the connection sets its own
+   * (`pushConcurrency` of a connection file, `<PROVIDER>_PUSH_CONCURRENCY`). @default 8
+   */
+  pushConcurrency?: number | ((connection: ConnectionConfig) => number);
 }
 
 /** What a failed job must name for its run to be settled (every job contract has these). */
@@ -80,7 +83,11 @@ export class SyncEngine {
     };
   }
 
-  /** Starts this process's workers: the sync queue and one push queue per provider. */
+  /**
+   * Starts this process's workers: the sync queue's, and one per target connection's push queue, each with that
+   * connection's own concurrency (and, through its queue, its own rate limit): fair scheduling between connections
+   * is BullMQ's own, one queue each, with no scheduler of ours.
+   */
   startWorkers(options: WorkerOptions = {}): Worker[] {
     const { ctx } = this;
     const sync = this.queues.worker(
@@ -89,16 +96,16 @@ export class SyncEngine {
       { concurrency: options.syncConcurrency ?? 2 },
     );
     const workers = [sync];
-    for (const provider of PROVIDER_NAMES) {
+    for (const config of this.targetConnections()) {
       // Push concurrency is records being written at once per process (each one call at a time, so also the calls
-      // in flight). Jobs send their whole batch to one limiter per provider, and twice as many jobs as needed to
+      // in flight). Jobs send their whole batch to one limiter per connection, and twice as many jobs as needed to
       // fill it run side by side, so one job's Redis and queue steps never leave the provider idle. Provider
       // budgets are enforced per request by the connection's shared gate, not here.
-      const inFlight = typeof options.pushConcurrency === 'function' ? options.pushConcurrency(provider) : (options.pushConcurrency ?? 8);
+      const inFlight = config.pushConcurrency ?? (typeof options.pushConcurrency === 'function' ? options.pushConcurrency(config) : (options.pushConcurrency ?? 8));
       const limit = pLimit(inFlight);
       const concurrency = 2 * Math.ceil(inFlight / ctx.settings.batchSize);
       workers.push(
-        this.queues.worker(pushQueueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal, limit), { concurrency }),
+        this.queues.worker(pushQueueName(config.name), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal, limit), { concurrency }),
       );
     }
     for (const worker of workers) {
@@ -150,6 +157,20 @@ export class SyncEngine {
       }
     }
     return { scheduled, removed };
+  }
+
+  /** The configured connections that some loaded sync writes to: each has its push queue and workers. */
+  targetConnections(): ConnectionConfig[] {
+    const names = new Set([...this.ctx.syncs.values()].flatMap((sync) => sync.targets.map((t) => t.connection)));
+    return [...names].map((name) => this.ctx.connectors.config(name)).filter((c): c is ConnectionConfig => c !== undefined);
+  }
+
+  /**
+   * The push queues to show and measure: the target connections', and the environment's connections' (one per
+   * provider, as before connection files) whether configured or not.
+   */
+  pushQueueNames(): string[] {
+    return [...new Set([...PUSH_QUEUES, ...this.targetConnections().map((c) => pushQueueName(c.name))])];
   }
 
   /** Every connection the sync reads or writes is configured in this process. */

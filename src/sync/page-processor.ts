@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { ProviderRateLimitedError } from '../providers/errors.ts';
 import { applyMapping } from '../mapping/index.ts';
-import { PageJob, SYNC_QUEUE, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
+import { PageJob, SYNC_QUEUE, pagePriority, pushQueueName, type PushJob, type PushRecord } from '../queues/contracts.ts';
 import type { SourceRecord } from '../providers/types.ts';
 import { isEcho } from './echo.ts';
 import { placeOf } from './keys.ts';
@@ -38,7 +38,7 @@ export async function processPage(ctx: SyncContext, job: Job, token: string | un
   } catch (error) {
     if (!(error instanceof ProviderRateLimitedError)) throw error;
     // The source's budget is spent: park this page until it refills, holding no worker and spending no attempt.
-    countRateLimitWait(error.provider, error.retryAfterMs ?? 1_000);
+    countRateLimitWait(error.provider, error.retryAfterMs ?? 1_000, ctx.syncs.get(sync)?.source.connection);
     await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 1_000), token);
     throw new DelayedError();
   }
@@ -119,7 +119,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
       { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next } satisfies PageJob,
-      { jobId: childJobId(data.runId, `p${data.page + 1}`) },
+      { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
     );
     // Refresh the active-run lock while the run is alive.
     await refreshActiveRun(ctx, sync.name);
@@ -127,7 +127,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
       { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor } satisfies PageJob,
-      { jobId: childJobId(data.runId, `p${data.page + 1}`) },
+      { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
     );
   }
   if (done && !partial && !data.retryPhase && source.resumeCursor) {
@@ -137,7 +137,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   }
   for (const target of sync.targets) {
     const count = new Set(errors.filter((e) => e.target === target.connection).map((e) => e.sourceId)).size;
-    if (count > 0) countRecords(target.provider, 'rejected', count);
+    if (count > 0) countRecords(target.provider, 'rejected', count, target.connection);
   }
   // A record rejected before that now maps, for every target, to what they already hold is no longer failed.
   const open = new Set([...errors.map((e) => e.sourceId), ...batches.flatMap((b) => b.records.map((r) => r.sourceId))]);
@@ -148,11 +148,11 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   return { records: records.length, batches: batches.length };
 }
 
-/** Push jobs waiting in the queues of this sync's targets. */
+/** Push jobs waiting in the queues of this sync's target connections (another connection's backlog is not ours). */
 async function pushBacklog(ctx: SyncContext, syncName: string): Promise<number> {
   const sync = ctx.syncs.get(syncName);
   if (!sync) return 0;
-  const queues = [...new Set(sync.targets.map((t) => pushQueueName(t.provider)))];
+  const queues = [...new Set(sync.targets.map((t) => pushQueueName(t.connection)))];
   const counts = await Promise.all(queues.map((name) => ctx.queues.queue(name).getWaitingCount()));
   return counts.reduce((a, b) => a + b, 0);
 }
@@ -207,7 +207,7 @@ async function failedIds(ctx: SyncContext, sync: string, runId: string, from: st
 function groupByQueue(batches: Array<{ target: SyncTarget; records: PushRecord[] }>) {
   const groups = new Map<string, typeof batches>();
   for (const batch of batches) {
-    const name = pushQueueName(batch.target.provider);
+    const name = pushQueueName(batch.target.connection);
     groups.set(name, [...(groups.get(name) ?? []), batch]);
   }
   return [...groups.entries()];

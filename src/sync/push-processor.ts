@@ -99,7 +99,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
 
   // Retried until Redis answers, step by step (see RecordLinks.markSent for the order and why).
   await ctx.links.markSent(scopeOf(sync, target), data.runId, sent);
-  countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
+  countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures), target.connection);
 
   if (unexpected) {
     // An unexpected error (Redis down, a bug) fails the attempt and BullMQ retries it, but what the batch settled
@@ -108,10 +108,11 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     throw unexpected.error;
   }
   if (rateLimitedMs !== null) {
-    countRateLimitWait(connector.provider, rateLimitedMs);
+    countRateLimitWait(connector.provider, rateLimitedMs, target.connection);
     // The queue's limiter owns 429s: no attempt is spent, no worker sleeps.
     await job.updateData({ ...data, records: [...unfinished, ...pending] });
-    await ctx.queues.queue(pushQueueName(connector.provider)).rateLimit(rateLimitedMs);
+    // This connection's queue only: another connection of the provider has its own budget.
+    await ctx.queues.queue(pushQueueName(target.connection)).rateLimit(rateLimitedMs);
     log.warn({ retryAfterMs: rateLimitedMs, left: unfinished.length }, 'rate limited by the provider');
     throw new RateLimitError();
   }
@@ -122,7 +123,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   if (unfinished.length > 0) {
     // Out of attempts: what is left becomes record-level failures, retried by the next run.
     const exhausted = unfinished.map((r) => failure(r.sourceId, target, r.lastError ?? 'transient errors until the last attempt', 'RETRIES_EXHAUSTED'));
-    countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, exhausted));
+    countRecords(connector.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, exhausted), target.connection);
   }
   if (pending.length > 0) {
     // So that a webhook naming the write (Propexo WRITE_OPERATION_FAILURE) can wake this job at once.
@@ -150,7 +151,7 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   const target = sync?.targets.find((t) => t.key === data.target);
   if (!sync || !target) return;
   const failures = data.records.map((r) => failure(r.sourceId, target, `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`, 'JOB_FAILED'));
-  countRecords(target.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures));
+  countRecords(target.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures), target.connection);
   if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
 }
 
@@ -317,7 +318,7 @@ function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
  * because a created record was already linked when its create answered.
  */
 function sentOutcome(target: SyncTarget, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Outcome {
-  if (op !== 'skipped') countRecords(target.provider, op);
+  if (op !== 'skipped') countRecords(target.provider, op, 1, target.connection);
   return { kind: 'done', op, sent: { sourceId: record.sourceId, targetId, fingerprint: record.fingerprint, body: record.body, counter: op === 'skipped' ? null : op } };
 }
 

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { PageJob, RunJob, SYNC_QUEUE } from '../queues/contracts.ts';
+import { PageJob, RunJob, SYNC_QUEUE, pagePriority } from '../queues/contracts.ts';
 import { childJobId, getSync, parseJobData, type SyncContext } from './context.ts';
 import { acquireActiveRun } from './run-end.ts';
 
@@ -28,7 +28,7 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
     ...(data.sourceIds ? { sourceIds: data.sourceIds } : {}),
     ...(data.records ? { records: data.records } : {}),
   };
-  await ctx.queues.queue(SYNC_QUEUE).add('page', first, { jobId: childJobId(runId, 'p0') });
+  await ctx.queues.queue(SYNC_QUEUE).add('page', first, { jobId: childJobId(runId, 'p0'), priority: pagePriority(0) });
   ctx.logger.info({ sync: sync.name, runId, trigger: data.trigger, full: data.full, from: first.cursor }, 'run started');
   return { runId };
 }
