@@ -104,7 +104,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const usable = [...definitions.syncs.values()].filter((sync) => {
     const runnable = engine.runnable(sync);
-    if (!runnable) logger.warn({ sync: sync.name }, `sync ${sync.name} lacks a configured connection (set its provider's token): it will not run`);
+    if (!runnable) logger.warn({ sync: sync.name }, `sync ${sync.name} lacks a configured connection (set its provider's token, or define the connection in ${env.CONNECTIONS_DIR}/): it will not run`);
     return sync.enabled && runnable;
   });
 

@@ -36,7 +36,7 @@ export class ConnectorPool {
     let connector = this.#connectors.get(name);
     if (!connector) {
       const config = this.#configs.get(name);
-      if (!config) throw new ConfigError([`no connection named "${name}" is configured (set its token in the environment)`]);
+      if (!config) throw new ConfigError([`no connection named "${name}" is configured (set its provider's token in the environment, or define it in connections/${name}.yaml)`]);
       const gate = config.gate ?? this.#gateFor(config);
       connector = providers[config.provider].connect(gate ? { ...config, gate } : config);
       this.#connectors.set(name, connector);
