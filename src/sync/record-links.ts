@@ -39,12 +39,16 @@ return #KEYS
 // Counts a batch's writes in its run, each record once per run however often a crash made it be written again,
 // and clears their retry marks. KEYS: run, run's written marks, sync's failed records (one slot: the sync's).
 // ARGV: the number of pairs, (target:sourceId, counter) pairs, then the source ids to clear.
+// A finished run counts nothing more (all its batches were closed, so a write now is a re-delivered job's repeat),
+// and its marks are deleted when it finishes (ledger.ts FINALIZE): they live only as long as the run.
 const COUNT_WRITES = `
 local pairs = tonumber(ARGV[1])
-for i = 2, 2 * pairs, 2 do
-  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1) end
+if redis.call('HGET', KEYS[1], 'status') == 'PENDING' then
+  for i = 2, 2 * pairs, 2 do
+    if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1) end
+  end
+  redis.call('EXPIRE', KEYS[2], 7 * 24 * 3600)
 end
-redis.call('EXPIRE', KEYS[2], 7 * 24 * 3600)
 for j = 2 * pairs + 2, #ARGV do redis.call('HDEL', KEYS[3], ARGV[j]) end
 return 1
 `;
@@ -55,7 +59,7 @@ interface Script {
   sha: string;
 }
 const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
-const SCRIPTS = { hgetEach: script(HGET_EACH), hashOps: script(HASH_OPS) };
+const SCRIPTS = { hgetEach: script(HGET_EACH), hashOps: script(HASH_OPS), countWrites: script(COUNT_WRITES) };
 
 /** A call for one partition: the script, its keys (one slot) and its arguments. */
 interface SlotCall {
@@ -158,16 +162,17 @@ export class RecordLinks {
    * These live in different slots, so they are written in that order, each step retried until Redis answers
    * (`durably`): `sent` last, because it is what makes a retried job skip a record. A crash part way leaves the
    * record unsent, so the retry writes it again (an update: the record was linked when its create answered) and
-   * writes every step again: counts come first so that a create is never left uncounted (a crash after them counts
-   * that record's repeat as an update); the reverse link comes before `sent` so that no record is ever "done"
-   * without it (a reverse sync would create a duplicate).
+   * writes every step again: counts come first so that a write is never left uncounted, and each record counts
+   * once per run (a mark per record, kept while the run lasts), so the repeat is not counted again; the reverse
+   * link comes before `sent` so that no record is ever "done" without it (a reverse sync would create a duplicate).
    */
   async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
     if (records.length === 0) return;
     const counted = records.filter((r) => r.counter !== null).flatMap((r) => [`${scope.targetKey}:${r.sourceId}`, r.counter ?? '']);
     await durably(async () => {
       const keys = [this.#keys.run(scope.sync, runId), this.#keys.runWritten(scope.sync, runId), this.#keys.failed(scope.sync)];
-      await this.#redis.eval(COUNT_WRITES, keys.length, ...keys, String(counted.length / 2), ...counted, ...records.map((r) => r.sourceId));
+      const [reply] = await this.#send([{ script: 'countWrites', keys, args: [String(counted.length / 2), ...counted, ...records.map((r) => r.sourceId)] }]);
+      if (reply instanceof Error) throw reply;
     });
     if (canEcho(scope.targetProvider)) {
       const reverse = records.flatMap((r) => {
