@@ -54,7 +54,10 @@ export class RedisOutageLog {
     this.#highestAttempt = attempt;
     const error = this.#lastError as (Error & { code?: unknown }) | null;
     const code = typeof error?.code === 'string' ? error.code : (error?.name ?? 'CONNECTION_CLOSED');
-    this.#logger.warn({ redis: where, attempt, delayMs, code }, `redis unreachable: reconnect attempt ${attempt} in ${delayMs} ms`);
+    // Redis's own answer says why (WRONGPASS, NOAUTH, LOADING); it never carries the password, and the logger
+    // scrubs every configured secret anyway.
+    const reason = error?.message ? error.message.slice(0, 200) : undefined;
+    this.#logger.warn({ redis: where, attempt, delayMs, code, reason }, `redis unreachable: reconnect attempt ${attempt} in ${delayMs} ms`);
   }
 
   ready(where: string): void {

@@ -67,7 +67,7 @@ describe('resolveApiTokens', () => {
 
 describe('progress rendering', () => {
   it('shows the bar, percent and the counts the CLI promises', () => {
-    expect(progressLine(job(), 10)).toBe('[#####-----]  50%  pulled 10  pushed 4  unchanged 1  failed 1  PENDING');
+    expect(progressLine(job(), 10)).toBe('[#####-----]  50%  pulled 10  pushed 4  unchanged 1  rejected 0  failed 1  PENDING');
   });
 
   it('redraws in place on a TTY and prints plain lines elsewhere', () => {
