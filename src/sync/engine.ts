@@ -242,6 +242,11 @@ export class SyncEngine {
   }
 
   /** The sync definitions this process loaded. */
+  /** A configured connection's settings (never its credentials' values in logs: see src/secrets.ts). */
+  connectionConfig(name: string): ConnectionConfig | undefined {
+    return this.ctx.connectors.config(name);
+  }
+
   get syncs(): ReadonlyMap<string, SyncDefinition> {
     return this.ctx.syncs;
   }

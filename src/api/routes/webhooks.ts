@@ -107,7 +107,12 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       // Other models (leases, events…) are not synced; a 2xx stops Propexo from redelivering them.
       if (!delivery.prospect || delivery.recordId === null) return ignored;
       const recordId = delivery.recordId;
-      const syncs = [...engine.syncs.values()].filter((s) => s.enabled && s.source.provider === 'propexo');
+      // Routed by integration: with several Propexo connections, only the syncs reading the integration the delivery
+      // names run. When no connection is configured with that integration (or the delivery names none), every
+      // Propexo-sourced sync runs: each looks the record up by id and finds it only where it lives.
+      const fromPropexo = [...engine.syncs.values()].filter((s) => s.enabled && s.source.provider === 'propexo');
+      const routed = fromPropexo.filter((s) => delivery.integrationId !== null && engine.connectionConfig(s.source.connection)?.options['integrationId'] === delivery.integrationId);
+      const syncs = routed.length > 0 ? routed : fromPropexo;
       if (syncs.length === 0) return ignored;
       const jobIds = await withDeadline(
         Promise.all(

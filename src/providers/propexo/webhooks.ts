@@ -36,7 +36,7 @@ export function verifyPropexoSignature(secret: string, raw: Buffer, signature: s
 
 export type PropexoDelivery =
   /** DATA_NEW / DATA_UPDATE: a record of `object` changed. `prospect` tells whether it is a CRM prospect. */
-  | { kind: 'record'; event: 'DATA_NEW' | 'DATA_UPDATE'; object: string; prospect: boolean; recordId: string | null }
+  | { kind: 'record'; event: 'DATA_NEW' | 'DATA_UPDATE'; object: string; prospect: boolean; recordId: string | null; integrationId: string | null }
   /** A write failed (or partly failed): `rootJobId` names it. */
   | { kind: 'write-failure'; event: 'WRITE_OPERATION_FAILURE'; rootJobId: string; writeStatus: string | null; errors: string[] }
   /** SYNC_COMPLETE, FIRST_SYNC_COMPLETE, JOB_FAILURE, JOB_SUCCESS, or an event not known here: acknowledged only. */
@@ -86,7 +86,9 @@ export function readPropexoDelivery(body: unknown): ReadDelivery {
       };
     }
     if (recordId !== null && recordId.length > MAX_RECORD_ID) return { ok: false, issues: [{ field: `${base}.record_id`, message: `longer than ${MAX_RECORD_ID} characters` }] };
-    return { ok: true, delivery: { kind: 'record', event, object, prospect, recordId } };
+    // Which integration (so which of several Propexo connections) the record belongs to: top level, else `meta`.
+    const integrationId = idText(inner['integration_id']) ?? idText(meta['integration_id']);
+    return { ok: true, delivery: { kind: 'record', event, object, prospect, recordId, integrationId } };
   }
   if (event === 'WRITE_OPERATION_FAILURE') {
     const rootJobId = text(inner['root_job_id']);

@@ -51,11 +51,11 @@ describe('reading deliveries: every documented example', () => {
   const read = (text: string) => readPropexoDelivery(JSON.parse(text));
 
   it.each([
-    ['DATA_NEW (flat, Webhook Details)', DATA_NEW_EVENTS, { kind: 'record', event: 'DATA_NEW', object: 'events', prospect: false, recordId: 'record_id_redacted' }],
+    ['DATA_NEW (flat, Webhook Details)', DATA_NEW_EVENTS, { kind: 'record', event: 'DATA_NEW', object: 'events', prospect: false, recordId: 'record_id_redacted', integrationId: 'integration_id_redacted' }],
     ['DATA_UPDATE (data.event, System Overview)', DATA_UPDATE_RESIDENTS, { kind: 'record', event: 'DATA_UPDATE', object: 'residents', prospect: false, recordId: 'cly301zs1000109jv26hx7hii' }],
     ['DATA_UPDATE (no event, how.mdx)', DATA_UPDATE_LEASES_SIMPLIFIED, { kind: 'record', event: 'DATA_UPDATE', object: 'leases', prospect: false, recordId: 'cuid_1234567890' }],
     ['DATA_UPDATE (trigger + data + meta, OpenAPI)', DATA_UPDATE_OPENAPI, { kind: 'record', event: 'DATA_UPDATE', object: 'accounting-entities', prospect: false, recordId: 'string' }],
-    ['DATA_NEW of prospects', asProspects(DATA_NEW_EVENTS), { kind: 'record', event: 'DATA_NEW', object: 'prospects', prospect: true, recordId: 'record_id_redacted' }],
+    ['DATA_NEW of prospects', asProspects(DATA_NEW_EVENTS), { kind: 'record', event: 'DATA_NEW', object: 'prospects', prospect: true, recordId: 'record_id_redacted', integrationId: 'integration_id_redacted' }],
     ['DATA_UPDATE of prospects', asProspects(DATA_UPDATE_OPENAPI), { kind: 'record', event: 'DATA_UPDATE', object: 'prospects', prospect: true, recordId: 'string' }],
     ['WRITE_OPERATION_FAILURE', WRITE_OPERATION_FAILURE, { kind: 'write-failure', rootJobId: 'ROOT_OPERATION_ID_002', writeStatus: 'PARTIAL_SUCCESS' }],
     ['WRITE_OPERATION_FAILURE (CRM reference)', WRITE_OPERATION_FAILURE_CRM, { kind: 'write-failure', rootJobId: 'string' }],
