@@ -1,12 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataConnection } from '../../../src/redis/connection.ts';
-import { startPowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
-import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { syncKeys } from '../../../src/sync/keys.ts';
-import { RunLedger } from '../../../src/sync/ledger.ts';
-import { RedisProcess } from '../../helpers/redis-process.ts';
-import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
+import { until } from '../../helpers/worker-process.ts';
+import { startWorkerOnOwnRedis } from '../../helpers/worker-on-own-redis.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -22,21 +16,10 @@ afterAll(async () => {
 describe('Redis killed with kill -9 mid-run and restarted', () => {
   it('creates each record at most once at a write-only target, and reports what it cannot know', { timeout: 180_000 }, async () => {
     const RECORDS = 3_000;
-    const redisServer = await RedisProcess.start('redis-crash');
-    cleanups.push(() => redisServer.stop());
-    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
-    const trata = await startTrataSimulator();
-    const powerchord = await startPowerChordSimulator();
-    cleanups.push(() => trata.close(), () => powerchord.close());
-    trata.store.seed(RECORDS);
     // Slow creates keep many of them in flight when Redis dies.
-    powerchord.faults.set({ latencyMs: 40 });
-    const env = { ...simulatorEnv({ trata, powerchord }), REDIS_URL: redisServer.url, PUSH_CONCURRENCY: '16', PUSH_BATCH_SIZE: '10', JOB_LOCK_MS: '5000' };
-    const worker = startWorkerProcess(prefix, env);
-    cleanups.push(async () => {
-      worker.kill('SIGKILL');
-      await exitOf(worker);
-    });
+    const setup = await startWorkerOnOwnRedis({ name: 'redis-crash', records: RECORDS, latencyMs: 40, env: { PUSH_CONCURRENCY: '16', PUSH_BATCH_SIZE: '10', JOB_LOCK_MS: '5000' } });
+    cleanups.push(() => setup.close());
+    const { redisServer, trata, powerchord } = setup;
 
     await until(() => powerchord.store.size >= 300, 60_000, 'the first creates');
     await redisServer.kill9();
@@ -44,13 +27,8 @@ describe('Redis killed with kill -9 mid-run and restarted', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     await redisServer.restart();
 
-    const redis = dataConnection(redisServer.url);
-    cleanups.push(() => redis.quit());
-    const ledger = new RunLedger(redis, syncKeys(prefix));
-    let runId = '';
-    await until(async () => ([runId = ''] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0')).length > 0, 30_000, 'the run');
-    await until(async () => (await ledger.get(runId))?.status !== 'PENDING', 120_000, 'the run to end');
-    const run = (await ledger.get(runId))!;
+    const { ledger, run } = await setup.endedRun('trata-to-powerchord', 120_000);
+    const runId = run.runId;
     const errors = (await ledger.errors(runId, 0, 1_000)).errors;
     const unknown = new Set(errors.filter((e) => e.code === 'OUTCOME_UNKNOWN').map((e) => e.sourceId));
 

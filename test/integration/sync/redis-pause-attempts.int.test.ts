@@ -1,15 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataConnection } from '../../../src/redis/connection.ts';
 import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
 import { queuePrefix } from '../../../src/queues/factory.ts';
-import { startPowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
-import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { syncKeys } from '../../../src/sync/keys.ts';
-import { RunLedger } from '../../../src/sync/ledger.ts';
-import { RedisProcess } from '../../helpers/redis-process.ts';
-import { exitOf, simulatorEnv, startWorkerProcess, until } from '../../helpers/worker-process.ts';
+import { until } from '../../helpers/worker-process.ts';
+import { startWorkerOnOwnRedis } from '../../helpers/worker-on-own-redis.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -24,19 +18,9 @@ afterAll(async () => {
 describe('Redis paused and killed mid-run', () => {
   it('spends no job attempt on the outages, and the run ends SUCCESS', { timeout: 120_000 }, async () => {
     const RECORDS = 3_000;
-    const redisServer = await RedisProcess.start('redis-pauses');
-    cleanups.push(() => redisServer.stop());
-    const prefix = `{cbt-${randomUUID().slice(0, 8)}}`;
-    const trata = await startTrataSimulator();
-    const powerchord = await startPowerChordSimulator();
-    cleanups.push(() => trata.close(), () => powerchord.close());
-    trata.store.seed(RECORDS);
-    powerchord.faults.set({ latencyMs: 20 });
-    const worker = startWorkerProcess(prefix, { ...simulatorEnv({ trata, powerchord }), REDIS_URL: redisServer.url, PULL_PAGE_SIZE: '100', PUSH_BATCH_SIZE: '5', JOB_LOCK_MS: '30000' });
-    cleanups.push(async () => {
-      worker.kill('SIGKILL');
-      await exitOf(worker);
-    });
+    const setup = await startWorkerOnOwnRedis({ name: 'redis-pauses', records: RECORDS, latencyMs: 20, env: { PULL_PAGE_SIZE: '100', PUSH_BATCH_SIZE: '5', JOB_LOCK_MS: '30000' } });
+    cleanups.push(() => setup.close());
+    const { redisServer, powerchord, prefix } = setup;
 
     await until(() => powerchord.store.size >= 200, 60_000, 'the first creates');
     // Paused twice, then killed and restarted on its AOF: the two ways Redis goes away under a worker.
@@ -49,13 +33,8 @@ describe('Redis paused and killed mid-run', () => {
       await new Promise((r) => setTimeout(r, 1_500));
     }
 
-    const redis = dataConnection(redisServer.url);
-    cleanups.push(() => redis.quit());
-    const ledger = new RunLedger(redis, syncKeys(prefix));
-    let runId = '';
-    await until(async () => ([runId = ''] = await redis.zrange(syncKeys(prefix).syncRuns('trata-to-powerchord'), '0', '0')).length > 0, 30_000, 'the run');
-    await until(async () => (await ledger.get(runId))?.status !== 'PENDING', 90_000, 'the run to end');
-    expect((await ledger.get(runId))?.status).toBe('SUCCESS');
+    const { redis, run } = await setup.endedRun('trata-to-powerchord', 90_000);
+    expect(run.status).toBe('SUCCESS');
     expect(powerchord.store.size).toBe(RECORDS);
 
     const queue = new Queue(SYNC_QUEUE, { connection: redis, prefix: queuePrefix(prefix, SYNC_QUEUE) });
