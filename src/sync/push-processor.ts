@@ -218,10 +218,23 @@ async function writeOne(
 
   const pendingCreate = intent?.startsWith('pending:') ? intent.slice(intent.lastIndexOf(':') + 1) : null;
   if (pendingCreate && connector.writeStatus) {
-    // An earlier create was accepted as an async write: its status says whether the record exists.
-    return await confirm(ctx, sync, target, connector, runId, { ...record, pendingJobId: pendingCreate, pendingOp: 'create' }, signal);
+    // An earlier create was accepted as an async write: its status says whether the record exists. That create
+    // wrote an older body, so a record that exists is linked, then sent its current body as an update.
+    const status = await connector.writeStatus(pendingCreate, { signal });
+    if (status.status === 'PENDING') {
+      return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: ${connector.provider} write ${pendingCreate} (a create) is still PENDING; the next run asks its status again`, 'OUTCOME_UNKNOWN', '', pendingCreate) };
+    }
+    if (status.status === 'FAILURE') {
+      await ctx.links.clearIntents(scope, [record.sourceId]);
+    } else {
+      if (!status.createdRecordId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${pendingCreate} succeeded but named no record id`, 'NO_RECORD_ID') };
+      const createdId = status.createdRecordId;
+      await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
+      call.operation = 'update';
+      return settle(target, record, await connector.update!(createdId, record.body, { signal }), 'updated');
+    }
   }
-  if (intent) {
+  if (intent && !(pendingCreate && connector.writeStatus)) {
     // An earlier create may or may not have happened. Look before creating again, or, if the target cannot be
     // searched, stop and ask for a human: a duplicate is worse than a record held back.
     if (!connector.findExisting) {

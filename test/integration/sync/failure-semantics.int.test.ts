@@ -40,13 +40,18 @@ describe('failure semantics (issue #10)', () => {
 
     // Propexo's backlog clears: the next run asks those writes' status (the intent names them) instead of creating
     // again or holding the records for review.
+    const edited = trata.store.all()[0]!;
+    trata.store.modify(edited.id, { name: 'Renamed Meanwhile' }); // edited while its create was unconfirmed
     propexo.store.holdWrites = false;
     propexo.store.releaseHeld();
     await new Promise((r) => setTimeout(r, 500));
     const next = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
     expect(next.status).toBe('SUCCESS');
-    expect(next.counts).toMatchObject({ created: 3, failed: 0 });
+    // Each found record is linked and sent its current body (that create wrote an older one): an update.
+    expect(next.counts).toMatchObject({ created: 0, updated: 3, failed: 0 });
     expect(propexo.store.all()).toHaveLength(3);
+    // No lost update: the found record holds the edit made after its create (chaos seed 505 found 378 without it).
+    expect(JSON.stringify(propexo.store.all().find((p) => p.email_1 === edited.email))).toContain('Renamed');
     expect((await t.engine.ledger.currentErrors('trata-to-propexo')).total).toBe(0);
   });
 
