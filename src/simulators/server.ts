@@ -81,6 +81,36 @@ declare module 'fastify' {
 }
 
 /**
+ * Plays the fault drawn for one request (latency, hang, reset before or after serving, 429, 5xx): every
+ * simulator's onRequest hook ends here, so all providers fail the same ways. Returns nothing to serve the request.
+ */
+export async function applyFault(faults: Faults, route: string, request: FastifyRequest, reply: FastifyReply, errorBody: (status: number, message: string) => unknown): Promise<unknown> {
+  if (!faults.applies(route)) return;
+  const { latencyMs } = faults.config;
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+  const fault = faults.draw();
+  if (fault === 'serve') return;
+  if (fault === 'hang') return new Promise<void>(() => {});
+  if (fault === 'reset') {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' });
+    reply.raw.write('{"partial":');
+    request.raw.socket.destroy();
+    return;
+  }
+  if (fault === 'reset-after') {
+    request.simResetAfter = true;
+    return;
+  }
+  if (fault === 'rate-limit') {
+    const seconds = faults.config.rateLimitRetryAfterSeconds;
+    if (seconds !== null) reply.header('retry-after', String(seconds));
+    return reply.code(429).send(errorBody(429, 'Too many requests'));
+  }
+  return reply.code(fault.status).send(errorBody(fault.status, 'Injected fault'));
+}
+
+/**
  * Builds a simulator's Fastify app with what every provider shares: bearer auth, call counting, fault injection
  * and body limits. Routes under `/__sim` are the simulator's own admin surface (no auth, no faults, not counted).
  */
@@ -98,29 +128,7 @@ export function buildSimulatorApp(spec: SimulatorSpec): { app: FastifyInstance; 
     if (request.headers.authorization !== `Bearer ${spec.token}`) {
       return reply.code(401).send(spec.errorBody(401, 'Invalid or missing bearer token'));
     }
-    if (!faults.applies(route)) return;
-    const { latencyMs } = faults.config;
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const fault = faults.draw();
-    if (fault === 'serve') return;
-    if (fault === 'hang') return new Promise<void>(() => {});
-    if (fault === 'reset') {
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' });
-      reply.raw.write('{"partial":');
-      request.raw.socket.destroy();
-      return;
-    }
-    if (fault === 'reset-after') {
-      request.simResetAfter = true;
-      return;
-    }
-    if (fault === 'rate-limit') {
-      const seconds = faults.config.rateLimitRetryAfterSeconds;
-      if (seconds !== null) reply.header('retry-after', String(seconds));
-      return reply.code(429).send(spec.errorBody(429, 'Too many requests'));
-    }
-    return reply.code(fault.status).send(spec.errorBody(fault.status, 'Injected fault'));
+    return applyFault(faults, route, request, reply, spec.errorBody);
   });
 
   app.addHook('onResponse', async (request, reply) => {

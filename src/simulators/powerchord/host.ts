@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CallCounter } from '../server.ts';
+import { applyFault, CallCounter } from '../server.ts';
 import type { Faults } from '../faults.ts';
 import type { PowerChordSimAuth } from './auth.ts';
 import { errorBody } from './validate.ts';
@@ -53,29 +53,7 @@ export function buildHostApp(context: HostContext): { app: FastifyInstance; call
         return reply.code(401).send(errorBody(401, check === 'expired' ? 'token expired' : check === 'missing' ? 'missing bearer token' : 'invalid token'));
       }
     }
-    if (!faults.applies(route)) return;
-    const { latencyMs } = faults.config;
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const fault = faults.draw();
-    if (fault === 'serve') return;
-    if (fault === 'hang') return new Promise<void>(() => {});
-    if (fault === 'reset') {
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' });
-      reply.raw.write('{"partial":');
-      request.raw.socket.destroy();
-      return;
-    }
-    if (fault === 'reset-after') {
-      request.simResetAfter = true;
-      return;
-    }
-    if (fault === 'rate-limit') {
-      const seconds = faults.config.rateLimitRetryAfterSeconds;
-      if (seconds !== null) reply.header('retry-after', String(seconds));
-      return reply.code(429).send(errorBody(429, 'Too many requests'));
-    }
-    return reply.code(fault.status).send(errorBody(fault.status, 'Injected fault'));
+    return applyFault(faults, route, request, reply, errorBody);
   });
 
   app.addHook('onResponse', async (_request, reply) => {
