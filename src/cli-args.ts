@@ -51,7 +51,28 @@ export const COMMANDS = {
     options: { full: { type: 'boolean' }, wait: { type: 'boolean' } },
     positionals: true,
   },
+  'migrate-keys': {
+    synopsis: 'migrate-keys [--dry-run] [--delete-old]',
+    summary:
+      'upgrade: carry the crosswalks, sent and echo state, cursors and records to retry that a release before the\ncluster key layout kept in REDIS_URL into today\'s layout (--dry-run: count only; --delete-old: then drop them)',
+    options: { 'dry-run': { type: 'boolean' }, 'delete-old': { type: 'boolean' } },
+    positionals: false,
+  },
   status: { synopsis: 'status <job_id>', summary: 'print a job as the API has it', options: {}, positionals: true },
+  rewind: {
+    synopsis: 'rewind <sync> --to <ISO time | start>',
+    summary:
+      "move the sync's cursor back (through the API), so its next run re-reads the source from that time\n(2026-11-30T22:00:00Z) or from the start; the diff still writes only what changed. Refused while a\nrun of the sync is in progress (exit 1); a bad or future time exits 2",
+    options: { to: { type: 'string' } },
+    positionals: true,
+  },
+  sample: {
+    synopsis: 'sample <provider>',
+    summary:
+      "print one source record of trata, overplane or propexo as its simulator serves it (the sandbox's\nseed), in the shape preview reads: crm-bridge sample trata | crm-bridge preview mappings/trata-to-propexo.yaml -",
+    options: {},
+    positionals: true,
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -3,9 +3,11 @@
  * crm-bridge's command line. `start` is the all-in-one sandbox (`npm start`, API included); `worker` is what production runs;
  * `check` and `preview` let an operator trust a mapping before it runs; `simulate` serves the provider simulators.
  */
-import { apiUrlOf, runCommand, statusCommand } from './api/cli-commands.ts';
+import { apiUrlOf, rewindCommand, runCommand, statusCommand } from './api/cli-commands.ts';
 import { startRuntime, type Runtime } from './bootstrap/runtime.ts';
+import { runSampleCommand } from './bootstrap/sample-command.ts';
 import { runSimulateCommand } from './bootstrap/simulate-command.ts';
+import { runMigrateKeysCommand } from './bootstrap/migrate-keys-command.ts';
 import { commandUsage, isCommand, usage, vetArgs } from './cli-args.ts';
 import { parseEnv, type Env } from './config/env.ts';
 import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
@@ -43,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest, cliIo());
     case 'status':
       return statusCommand(rest, cliIo());
+    case 'rewind':
+      return rewindCommand(rest, cliIo());
+    case 'sample':
+      return runSampleCommand(rest, { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) });
     case 'check':
       return check(rest);
     case 'preview':
@@ -57,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'simulate':
       return simulate(rest);
+    case 'migrate-keys':
+      return runMigrateKeysCommand(rest, env(), (line) => void process.stdout.write(`${line}\n`));
     case undefined:
     case 'help':
     case '--help':

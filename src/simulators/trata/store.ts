@@ -122,6 +122,12 @@ export class TrataStore {
     this.#sorted.clear();
   }
 
+  /** Puts prospects back exactly as a store held them, ids and times included (a store saved earlier, in tests). */
+  restore(records: readonly TrataStoredProspect[]): void {
+    for (const record of records) this.#records.set(record.id, { ...record });
+    this.#sorted.clear();
+  }
+
   /** Seeds `count` sample prospects, cycling through every status. */
   seed(count: number): TrataStoredProspect[] {
     const made: TrataStoredProspect[] = [];
