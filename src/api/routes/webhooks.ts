@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROPEXO_SIGNATURE_HEADER, readPropexoDelivery, verifyPropexoSignature, type PropexoDelivery } from '../../providers/propexo/webhooks.ts';
@@ -18,8 +19,10 @@ const Received = z.object({
   job_ids: z.array(z.string()),
   /** WRITE_OPERATION_FAILURE: whether a parked confirmation was woken. */
   promoted: z.boolean().optional(),
-  /** Acknowledged, nothing to do (another model, an integration-level event). */
+  /** Acknowledged, nothing to do (another model, an integration-level event, an integration no connection reads). */
   ignored: z.boolean().optional(),
+  /** Why nothing was started, when that is not plain from the event (an integration no connection reads). */
+  reason: z.string().optional(),
   /** The same signed delivery was accepted before: this answer repeats that one and started nothing. */
   replayed: z.boolean().optional(),
 });
@@ -34,9 +37,9 @@ const Remembered = z.object({ answer: Received.nullable() });
  * shape is read (see providers/propexo/webhooks.ts).
  *
  * Answers: 202 when work started (a run for a changed prospect, a woken confirmation); 200 when there is nothing
- * to do (another model, an integration-level event) or the delivery is a replay. Propexo retries any non-2xx
- * answer every 15 minutes, 10 times at most, so only a malformed body (400), a bad signature (401) and our own
- * outage (503) are refused.
+ * to do (another model, an integration-level event, an integration no connection reads) or the delivery is a
+ * replay. Propexo retries any non-2xx answer every 15 minutes, 10 times at most, so only a malformed body (400), a
+ * bad signature (401) and our own outage (503) are refused.
  *
  * Replays: Propexo signs no timestamp, so the signature of every accepted delivery is remembered for 24 h; the same
  * bytes again answer 200 with the first answer and `replayed: true`, starting nothing.
@@ -55,7 +58,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     schema: {
       summary: 'Propexo webhook receiver',
       description:
-        'DATA_NEW / DATA_UPDATE of a prospect enqueue a run for that record (202 with job_id); WRITE_OPERATION_FAILURE wakes the matching pending write; other models and integration-level events are acknowledged (200). A replayed delivery answers 200 and starts nothing.',
+        'DATA_NEW / DATA_UPDATE of a prospect enqueue a run for that record in each sync reading its integration (202 with job_id); one naming an integration no connection reads is acknowledged with a reason (200); WRITE_OPERATION_FAILURE wakes the matching pending write; other models and integration-level events are acknowledged (200). A replayed delivery answers 200 and starts nothing.',
       tags: ['webhooks'],
       headers: z.object({ [PROPEXO_SIGNATURE_HEADER]: z.string().optional() }),
       body: z.looseObject({}),
@@ -91,7 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       return reply.code(200).send({ ...answer, replayed: true });
     }
     try {
-      const { status, answer } = await handle(delivery, signature);
+      const { status, answer } = await handle(delivery, signature, request.log);
       await withDeadline(redis.set(key, JSON.stringify({ answer }), 'EX', WEBHOOK_REPLAY_TTL_S), deadline);
       return reply.code(status).send(answer);
     } catch (error) {
@@ -101,18 +104,28 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     }
   });
 
-  async function handle(delivery: PropexoDelivery, signature: string): Promise<{ status: 200 | 202; answer: Received }> {
+  async function handle(delivery: PropexoDelivery, signature: string, log: FastifyBaseLogger): Promise<{ status: 200 | 202; answer: Received }> {
     if (delivery.kind === 'record') {
       const ignored = { status: 200 as const, answer: { trigger: delivery.event, job_id: null, job_ids: [], ignored: true } };
       // Other models (leases, events…) are not synced; a 2xx stops Propexo from redelivering them.
       if (!delivery.prospect || delivery.recordId === null) return ignored;
       const recordId = delivery.recordId;
-      // Routed by integration: with several Propexo connections, only the syncs reading the integration the delivery
-      // names run. When no connection is configured with that integration (or the delivery names none), every
-      // Propexo-sourced sync runs: each looks the record up by id and finds it only where it lives.
+      // Routed by integration: a Propexo connection with an integrationId reads only that integration, one without
+      // reads every integration its token sees. A delivery naming an integration that no connection reads starts
+      // nothing and says so with a 200 (a 4xx would only make Propexo redeliver it 10 times). A delivery naming no
+      // integration (no documented example lacks it) goes to every Propexo-sourced sync: each connector's get
+      // answers only a record of its own integration.
       const fromPropexo = [...engine.syncs.values()].filter((s) => s.enabled && s.source.provider === 'propexo');
-      const routed = fromPropexo.filter((s) => delivery.integrationId !== null && engine.connectionConfig(s.source.connection)?.options['integrationId'] === delivery.integrationId);
-      const syncs = routed.length > 0 ? routed : fromPropexo;
+      const reads = (connection: string) => {
+        const own = engine.connectionConfig(connection)?.options['integrationId'];
+        return !own || delivery.integrationId === null || own === delivery.integrationId;
+      };
+      const syncs = fromPropexo.filter((s) => reads(s.source.connection));
+      if (syncs.length === 0 && fromPropexo.length > 0 && delivery.integrationId !== null) {
+        const reason = `no Propexo connection reads integration ${delivery.integrationId.slice(0, 64)}`;
+        log.warn({ integration: delivery.integrationId.slice(0, 64), recordId }, `propexo webhook ignored: ${reason}`);
+        return { status: 200, answer: { ...ignored.answer, reason } };
+      }
       if (syncs.length === 0) return ignored;
       const jobIds = await withDeadline(
         Promise.all(

@@ -55,6 +55,8 @@ export interface PropexoListParams {
   updatedAtGte?: string | null;
   /** `updated_at_lte`: records updated at or before this instant (inclusive, documented). */
   updatedAtLte?: string | null;
+  /** `integration_id`: only this integration's prospects (documented filter; one token may see several). */
+  integrationId?: string | undefined;
 }
 
 export interface PropexoClientOptions extends Pick<ConnectionConfig, 'baseUrl' | 'token' | 'timeoutMs' | 'gate'> {
@@ -104,6 +106,7 @@ export class PropexoClient {
       'order-by': params.orderBy ?? PROPEXO_INCREMENTAL_ORDER,
       ...(params.updatedAtGte ? { updated_at_gte: params.updatedAtGte } : {}),
       ...(params.updatedAtLte ? { updated_at_lte: params.updatedAtLte } : {}),
+      ...(params.integrationId ? { integration_id: params.integrationId } : {}),
     };
     return this.#call('GET', 'crm/v1/prospects', { searchParams, schema: PropexoProspectList, signal: options.signal });
   }

@@ -15,7 +15,7 @@ import type {
   WriteStatus,
 } from '../types.ts';
 import { PropexoClient } from './client.ts';
-import { afterPage, pageOffset, readCursor, resume, storeCursor, toIso } from './cursor.ts';
+import { afterPage, cursorAt, cursorSince, pageOffset, readCursor, resume, storeCursor, toIso } from './cursor.ts';
 import { PROPEXO_ENV_VARIABLES, PropexoEnv, propexoConnectionFromEnv } from './env.ts';
 import { FailedWrites } from './failed-writes.ts';
 import { PROPEXO_HOSTS } from './hosts.ts';
@@ -47,7 +47,8 @@ const capabilities: Capabilities = {
 };
 
 /**
- * A Propexo connection's settings (`ConnectionConfig.options`). `integrationId` completes creates. `leaseId` is a
+ * A Propexo connection's settings (`ConnectionConfig.options`). `integrationId` completes creates and scopes reads
+ * (lists and gets see only that integration's prospects; unset: every integration the token sees). `leaseId` is a
  * last-resort fallback for updates whose mapping sets no `lease_id`: the lease belongs to each prospect, so a
  * mapping should set it per record, and without either an update is a record-level error naming `lease_id`.
  * `rateLimitWindowMs` tunes the 429 wait (tests use short windows).
@@ -96,7 +97,11 @@ export class PropexoConnector implements Connector {
   async listPage(cursor: Cursor, options: ListOptions = {}): Promise<ListPage> {
     const position = readCursor(cursor);
     const limit = Math.min(Math.max(options.pageSize ?? PROPEXO_DEFAULT_LIMIT, 1), PROPEXO_MAX_LIMIT);
-    const page = await this.client.list({ offset: pageOffset(position, limit), limit, updatedAtGte: position.after }, { signal: options.signal });
+    // A connection names one integration: it reads only that one's prospects (another connection may share the token).
+    const page = await this.client.list(
+      { offset: pageOffset(position, limit), limit, updatedAtGte: position.after, integrationId: this.#options.integrationId },
+      { signal: options.signal },
+    );
     const { kept, next } = afterPage(position, page.records.map(toSourceRecord), limit, (r) => ({ id: r.id, updatedAt: r.updatedAt }));
     const hasMore = page.meta.hasMore ?? page.records.length >= limit;
     return { records: kept, next: storeCursor(next), done: !hasMore || page.records.length === 0 };
@@ -106,9 +111,21 @@ export class PropexoConnector implements Connector {
     return resume(lastCursor, lookbackMs);
   }
 
+  cursorAt(since: string | null): Cursor {
+    return cursorAt(since);
+  }
+
+  cursorSince(cursor: Cursor): string | null {
+    return cursorSince(cursor);
+  }
+
+  /** A prospect of another integration than the connection's is not this connection's record: null, as if absent. */
   async get(id: string, options: CallOptions = {}): Promise<SourceRecord | null> {
     try {
-      return toSourceRecord(await this.client.get(id, options));
+      const prospect = await this.client.get(id, options);
+      const integration = this.#options.integrationId;
+      if (integration !== undefined && prospect.integration_id && prospect.integration_id !== integration) return null;
+      return toSourceRecord(prospect);
     } catch (error) {
       if (error instanceof ProviderNotFoundError) return null;
       throw error;

@@ -40,7 +40,7 @@ describe('propexo connector against the simulator', () => {
   });
 
   it('pages over more than three pages, oldest change first, and ends at the high-water mark', async () => {
-    sim.store.seed(Array.from({ length: 23 }, (_, i) => ({ first_name: `P${i}` })));
+    sim.store.seed(Array.from({ length: 23 }, (_, i) => ({ integration_id: 'int_1', first_name: `P${i}` })));
     const { records, pages, next } = await readAll(connectTo(sim), null, 5);
     // Each page after the first asks from the mark and drops the record read there: 5 + 4 + 4 + 4 + 4 + 2.
     expect(pages).toBe(6);
@@ -52,7 +52,7 @@ describe('propexo connector against the simulator', () => {
   });
 
   it('asks with the documented filter and order: updated_at_gte from the mark, order-by=updated_at:asc,id:asc', async () => {
-    sim.store.seed(Array.from({ length: 4 }, (_, i) => ({ first_name: `Q${i}` })));
+    sim.store.seed(Array.from({ length: 4 }, (_, i) => ({ integration_id: 'int_1', first_name: `Q${i}` })));
     const connector = connectTo(sim);
     const first = await readAll(connector, null, 10);
     const before = sim.calls.count('GET /crm/v1/prospects');
@@ -63,7 +63,7 @@ describe('propexo connector against the simulator', () => {
   });
 
   it('reads incrementally: the next run sees only what changed, including writes made mid-scan', async () => {
-    const seeded = sim.store.seed(Array.from({ length: 12 }, (_, i) => ({ first_name: `P${i}`, notes: 'n' })));
+    const seeded = sim.store.seed(Array.from({ length: 12 }, (_, i) => ({ integration_id: 'int_1', first_name: `P${i}`, notes: 'n' })));
     const connector = connectTo(sim, { leaseId: 'lease_1' });
     // First run, with a write landing between its pages.
     let cursor: Cursor = null;

@@ -116,7 +116,7 @@ describe('Propexo as a source: incremental pull', () => {
     s.propexo.store.seed(
       Array.from({ length: total }, (_, i) => {
         const at = new Date(now - span + Math.floor((i * span) / total)).toISOString();
-        return { first_name: 'Renter', last_name: `No ${i}`, email_1: `renter${i}@example.com`, created_at: at, updated_at: at };
+        return { integration_id: 'integration-1', first_name: 'Renter', last_name: `No ${i}`, email_1: `renter${i}@example.com`, created_at: at, updated_at: at };
       }),
     );
     const first = await run(s, 'propexo-to-trata');
@@ -132,7 +132,7 @@ describe('Propexo as a source: incremental pull', () => {
     expect(second.summary.counts.pulled).toBeLessThanOrEqual(2);
 
     // A change since is picked up by the next incremental run, still without a scan.
-    const [changed] = s.propexo.store.seed([{ first_name: 'Late', last_name: 'Comer', email_1: 'late@example.com' }]);
+    const [changed] = s.propexo.store.seed([{ integration_id: 'integration-1', first_name: 'Late', last_name: 'Comer', email_1: 'late@example.com' }]);
     s.propexo.calls.reset();
     const third = await run(s, 'propexo-to-trata');
     expect(third.summary.counts).toMatchObject({ created: 1 });
