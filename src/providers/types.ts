@@ -89,6 +89,13 @@ export interface Connector {
    * stepping back `lookbackMs` so that late-committed updates are not missed. Only for incremental sources.
    */
   resumeCursor?(lastCursor: Cursor, lookbackMs: number): Cursor;
+  /**
+   * The cursor of a listing that reads every record updated at or after `since` (ISO 8601), or from the start for
+   * null: where a rewind (src/sync/rewind.ts) puts a sync. Only for incremental sources.
+   */
+  cursorAt?(since: string | null): Cursor;
+  /** The instant a cursor reads from (records updated at or after it), null for the start. Only for incremental sources. */
+  cursorSince?(cursor: Cursor): string | null;
   get?(id: string, options?: CallOptions): Promise<SourceRecord | null>;
   /** `body` is the mapped, validated write body (the provider's `writeSchema`). */
   create?(body: Record<string, unknown>, options?: CreateOptions): Promise<WriteResult>;

@@ -102,3 +102,20 @@ export function resume(last: Cursor, lookbackMs: number): Cursor {
   if (after === null) return null;
   return storeCursor({ after: new Date(Date.parse(after) - lookbackMs).toISOString(), skip: 0, seen: [] });
 }
+
+/** A listing of every record updated at or after `since` (a rewind; `updated_at_gte` is inclusive). Null: from the start. */
+export function cursorAt(since: string | null): Cursor {
+  if (since === null) return null;
+  const after = toIso(since);
+  if (after === null) throw new RangeError(`not an ISO 8601 time: ${since}`);
+  return storeCursor({ after, skip: 0, seen: [] });
+}
+
+/** The instant a saved cursor reads from, null for the start or an unreadable cursor. */
+export function cursorSince(cursor: Cursor): string | null {
+  try {
+    return readCursor(cursor).after;
+  } catch {
+    return null;
+  }
+}

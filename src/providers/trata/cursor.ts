@@ -92,3 +92,22 @@ export function resume(position: TrataCursor, lookbackMs: number): Cursor {
   if (lookbackMs <= 0) return { ...position, skip: 0 };
   return { after: fromMicros(toMicros(position.last) - Math.round(lookbackMs * 1000)), skip: 0, last: null, seen: '' };
 }
+
+/**
+ * A listing of every record updated at or after `since` (a rewind): anchored 1 µs before it, so the bound reads it
+ * whether Trata's `updated_after` is inclusive or not. Null: from the start.
+ */
+export function cursorAt(since: string | null): Cursor {
+  if (since === null) return null;
+  const micros = toMicros(since);
+  if (Number.isNaN(micros)) throw new RangeError(`not an ISO 8601 time with a zone: ${since}`);
+  return { after: fromMicros(micros - 1), skip: 0, last: null, seen: '' };
+}
+
+/** The instant a saved cursor reads from (its anchor + 1 µs), null for the start or an unreadable cursor. */
+export function cursorSince(cursor: Cursor): string | null {
+  const parsed = TrataCursor.safeParse(cursor);
+  if (!parsed.success || parsed.data.after === null) return null;
+  const micros = toMicros(parsed.data.after);
+  return Number.isNaN(micros) ? null : fromMicros(micros + 1);
+}

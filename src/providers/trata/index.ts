@@ -1,7 +1,7 @@
 import { ProviderNotFoundError } from '../errors.ts';
 import type { Capabilities, ConnectionConfig, Connector, Cursor, ListPage, ProviderDefinition, SourceRecord } from '../types.ts';
 import { TrataClient } from './client.ts';
-import { advance, pageQuery, resume, START, TrataCursor, unseen } from './cursor.ts';
+import { advance, cursorAt, cursorSince, pageQuery, resume, START, TrataCursor, unseen } from './cursor.ts';
 import { TRATA_ENV_VARIABLES, TrataEnv, trataConnectionFromEnv } from './env.ts';
 import { TRATA_HOSTS } from './hosts.ts';
 import { mergeForPut } from './merge.ts';
@@ -56,6 +56,14 @@ export class TrataConnector implements Connector {
 
   resumeCursor(lastCursor: Cursor, lookbackMs: number): Cursor {
     return lastCursor === null ? null : resume(TrataCursor.parse(lastCursor), lookbackMs);
+  }
+
+  cursorAt(since: string | null): Cursor {
+    return cursorAt(since);
+  }
+
+  cursorSince(cursor: Cursor): string | null {
+    return cursorSince(cursor);
   }
 
   async get(id: string, options: { signal?: AbortSignal | undefined } = {}): Promise<SourceRecord | null> {
