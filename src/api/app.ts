@@ -19,6 +19,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { runRoutes } from './routes/runs.ts';
 import { syncRoutes } from './routes/syncs.ts';
+import { definitionRoutes } from './routes/definitions.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SessionStore } from './sessions.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   await app.register(runRoutes, { deps, idempotency });
   await app.register(jobRoutes, { deps });
   await app.register(syncRoutes, { deps });
+  await app.register(definitionRoutes, { deps });
   await app.register(connectionRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(opsRoutes, { deps, readiness });

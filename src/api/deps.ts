@@ -5,6 +5,7 @@ import type { RedisClient } from '../redis/connection.ts';
 import type { Logger } from '../logger.ts';
 import type { AuthThrottleOptions } from './auth-throttle.ts';
 import type { SyncEngine } from '../sync/engine.ts';
+import type { DefinitionsStatus, ReloadResult } from '../bootstrap/live-definitions.ts';
 
 export interface ReadinessReport {
   redis: boolean;
@@ -14,6 +15,11 @@ export interface ReadinessReport {
 
 export interface AppDeps {
   engine: SyncEngine;
+  /**
+   * The job and mapping files in use, reloadable (src/bootstrap/live-definitions.ts). Without it `/v1/syncs` shows
+   * no `definitions` and `POST /v1/definitions/reload` answers 404.
+   */
+  definitions?: { status(): DefinitionsStatus; reload(reason: string): Promise<ReloadResult> } | undefined;
   /** Data connection for the API's own keys (idempotency). */
   redis: RedisClient;
   /** Accepted bearer tokens; at least one. */

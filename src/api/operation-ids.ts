@@ -13,6 +13,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/syncs/{name}/errors/{source_id}/retry': 'retryRecord',
   'GET /v1/jobs/{job_id}': 'getJob',
   'GET /v1/syncs': 'listSyncs',
+  'POST /v1/definitions/reload': 'reloadDefinitions',
   'GET /v1/syncs/{name}/runs': 'listRuns',
   'GET /v1/syncs/{name}/errors': 'listFailedRecords',
   'GET /v1/connections': 'listConnections',

@@ -2,6 +2,8 @@
  * The HTML of the runs page (src/api/runs-page.ts): plain server-rendered markup, no script, no build step. Every
  * value that came from a provider, a file or a request is escaped here, in one place.
  */
+import type { DefinitionsStatus } from '../bootstrap/live-definitions.ts';
+import { formatFileIssue } from '../errors.ts';
 import type { RunView } from './schemas.ts';
 
 export const RUNS_PATH = '/admin/runs';
@@ -20,7 +22,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d1d1f
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}nav a{margin-right:1rem}form.inline{display:inline;margin:0}
 button{padding:.25rem .6rem;cursor:pointer}.SUCCESS{color:#0a7d32}.PARTIAL_SUCCESS{color:#9a6700}.FAILURE{color:#b00020}.PENDING{color:#0b5cad}
-.notice{background:#eef6ff;border:1px solid #b6d4fe;padding:.5rem;margin:1rem 0}.muted{color:#6e6e73}code{font-size:.85rem}.value{max-width:18rem;overflow-wrap:anywhere}`;
+.notice{background:#eef6ff;border:1px solid #b6d4fe;padding:.5rem;margin:1rem 0}.alert{background:#fff4f4;border:1px solid #f5b5b5;padding:.5rem;margin:1rem 0}.muted{color:#6e6e73}code{font-size:.85rem}.value{max-width:18rem;overflow-wrap:anywhere}`;
 
 /** A page: title, navigation, an optional notice and, while a run is in progress, a refresh every 5 s. */
 export function layout(title: string, body: string, options: { refresh?: boolean; notice?: string | null } = {}): string {
@@ -71,6 +73,18 @@ export function when(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Which definition files are in use, and, while edited files on disk are invalid, a banner listing their issues
+ * (the previous definitions stay in use until the files are fixed).
+ */
+export function definitionsBanner(definitions: DefinitionsStatus): string {
+  const loaded = `<p class="muted">Definitions <code>${escapeHtml(definitions.hash)}</code> loaded ${escapeHtml(when(definitions.loadedAt))}</p>`;
+  if (definitions.issues.length === 0) return loaded;
+  const n = definitions.issues.length;
+  const items = definitions.issues.map((issue) => `<li><code>${escapeHtml(formatFileIssue(issue))}</code></li>`).join('');
+  return `<div class="alert" role="alert"><strong>The edited definition files are invalid (${n} issue${n === 1 ? '' : 's'}): the previous definitions stay in use.</strong><ul>${items}</ul></div>\n${loaded}`;
 }
 
 /** The count columns of a run, in the words of its counts. */

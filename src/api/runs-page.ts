@@ -16,7 +16,7 @@ import type { ApiApp, AppDeps } from './deps.ts';
 import { ApiError, ApiErrorCode, withDeadline } from './errors.ts';
 import { newJobId } from './idempotency.ts';
 import { runView } from './job-view.ts';
-import { COUNT_HEADERS, RUNS_PATH, button, countCells, duration, escapeHtml, href, layout, pager, rawTd, status, table, td, when } from './runs-page-html.ts';
+import { COUNT_HEADERS, RUNS_PATH, button, countCells, definitionsBanner, duration, escapeHtml, href, layout, pager, rawTd, status, table, td, when } from './runs-page-html.ts';
 import { JobId, SyncName } from './schemas.ts';
 
 export { RUNS_PATH };
@@ -128,7 +128,7 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
         }),
       ),
     );
-    const body = table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', ''], rows, 'No syncs are loaded (jobs/*.yaml).');
+    const body = `${deps.definitions ? definitionsBanner(deps.definitions.status()) : ''}${table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', ''], rows, 'No syncs are loaded (jobs/*.yaml).')}`;
     return html(reply, layout('Runs', body, { notice: noticeOf(request.query as Record<string, unknown>) }));
   });
 
@@ -196,7 +196,6 @@ ${pager(path, { reason: reason || undefined }, errorsOffset, ERRORS_PER_PAGE, ma
     const { errors } = await deadline(engine.ledger.errors(run.job_id, 0, FILTER_SCAN));
     const matching = errors.filter((e) => reason === '' || e.reason.toLowerCase().includes(reason.toLowerCase()));
     const shown = matching.slice(offset, offset + ERRORS_PER_PAGE);
-    const failedNow = await deadline(engine.ledger.failedNow(sync.name, [...new Set(shown.map((e) => e.sourceId))]));
     const rows = shown.map((e) => [
       rawTd(`<code>${escapeHtml(e.sourceId)}</code>`),
       td(e.target),
@@ -205,7 +204,7 @@ ${pager(path, { reason: reason || undefined }, errorsOffset, ERRORS_PER_PAGE, ma
       td(e.reason),
       td(e.value === undefined ? '' : JSON.stringify(e.value), 'value'),
       td(when(e.at)),
-      rawTd(failedNow.has(e.sourceId) ? `failed now ${button(`${RUNS_PATH}/${sync.name}/retry`, 'Retry', csrf, { source_id: e.sourceId, back: path })}` : '<span class="SUCCESS">resolved</span>'),
+      rawTd(!e.resolved ? `failed now ${button(`${RUNS_PATH}/${sync.name}/retry`, 'Retry', csrf, { source_id: e.sourceId, back: path })}` : `<span class="SUCCESS">resolved</span>${e.resolvedAt ? ` ${escapeHtml(when(e.resolvedAt))}` : ''}`),
     ]);
     const bullBoard = `/admin/queues/queue/${encodeURIComponent(SYNC_QUEUE)}/${encodeURIComponent(run.job_id)}`;
     const body = `<p>${status(run.status)} · ${escapeHtml(run.kind)} · started ${escapeHtml(when(run.created_at))}${run.finished_at ? ` · finished ${escapeHtml(when(run.finished_at))} (${escapeHtml(duration(run.created_at, run.finished_at))})` : ` · ${run.progress.percent} %`}

@@ -66,7 +66,11 @@ const Counts = z.object({
   failed: z.number(),
 });
 
-export const RecordError = RecordErrorEntry.extend({ runId: z.string().optional() });
+export const RecordError = RecordErrorEntry.extend({
+  runId: z.string().optional(),
+  resolved: z.boolean().optional().describe('the record is no longer failed: a later write of it succeeded (or it was deleted at the source)'),
+  resolvedAt: z.string().nullable().optional().describe('when a later success resolved it; null while failed, or for a deletion'),
+});
 
 export const ErrorsPage = z.object({ total: z.number(), offset: z.number(), limit: z.number(), items: z.array(RecordError) });
 

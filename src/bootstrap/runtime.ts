@@ -8,7 +8,8 @@ import { redisPassword, registerSecrets, secretsOfEnv } from '../secrets.ts';
 import { RedisConnections, type RedisClient } from '../redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { loadDefinitions, type Definitions } from './definitions.ts';
+import type { Definitions } from './definitions.ts';
+import { LiveDefinitions, loadHashedDefinitions } from './live-definitions.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
 export interface RuntimeOptions {
@@ -29,12 +30,16 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Where connection files' `{env: NAME}` references are read. @default process.env */
   variables?: Readonly<Record<string, string | undefined>>;
+  /** Reload the job and mapping files when they change (a file watch; SIGHUP and the API reload anyway). @default true */
+  watchDefinitions?: boolean;
 }
 
 export interface Runtime {
   logger: Logger;
   engine: SyncEngine;
+  /** The definitions the process started with (`live` holds those in use). */
   definitions: Definitions;
+  live: LiveDefinitions;
   redisUrl: string;
   redis: RedisClient;
   producer: RedisClient;
@@ -62,7 +67,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Checked before anything starts: an API without tokens must not come up, even briefly.
   const apiTokens = options.api ? resolveApiTokens(env.API_TOKENS, options.api.generateToken) : null;
 
-  const definitions = await loadDefinitions({ mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR, connectionsDir: env.CONNECTIONS_DIR });
+  const dirs = { mappingsDir: env.MAPPINGS_DIR, jobsDir: env.JOBS_DIR, connectionsDir: env.CONNECTIONS_DIR };
+  const loaded = await loadHashedDefinitions(dirs);
+  const { definitions } = loaded;
   if (definitions.issues.length > 0) throw new FileInvalidError(definitions.issues);
 
   // The environment's connections and those of connections/*.yaml, whose secrets are read (and registered) here.
@@ -96,6 +103,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workerConnection: () => redisConnections.worker(),
     prefix: env.QUEUE_PREFIX,
     syncs: definitions.syncs,
+    definitionsHash: loaded.hash,
     connections,
     logger,
     workerName: env.WORKER_NAME,
@@ -125,11 +133,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
+  // Edited job and mapping files are picked up while running: a file watch, SIGHUP, and POST /v1/definitions/reload.
+  const live = new LiveDefinitions({ dirs, engine, initial: loaded, logger, schedule: options.schedule });
+  if (options.watchDefinitions ?? true) live.watch();
+  const onHangup = () => void live.reload('SIGHUP').catch((e: unknown) => logger.error({ err: e }, 'reloading the definitions failed'));
+  process.on('SIGHUP', onHangup);
+
   let api: RunningApi | null = null;
   if (apiTokens) {
     api = await startApi(
       {
-        engine, redis, tokens: apiTokens.tokens, webhookSecret: env.PROPEXO_WEBHOOK_SECRET, logger,
+        engine, definitions: live, redis, tokens: apiTokens.tokens, webhookSecret: env.PROPEXO_WEBHOOK_SECRET, logger,
         trustProxy: env.TRUST_PROXY, authThrottle: { limit: env.AUTH_FAILURE_LIMIT, windowS: env.AUTH_FAILURE_WINDOW_S },
       },
       { host: env.HOST, port: env.PORT },
@@ -147,7 +161,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     (stopping ??= (async () => {
       const graceMs = env.SHUTDOWN_TIMEOUT_S * 1_000;
       logger.info({ timeoutS: env.SHUTDOWN_TIMEOUT_S }, 'shutting down: finishing active jobs');
+      process.off('SIGHUP', onHangup);
       const graceful = (async () => {
+        await live.close();
         await api?.close();
         await engine.close(graceMs);
         await Promise.all([redis.quit(), producer.quit()].map((p) => p.catch(() => undefined)));
@@ -170,7 +186,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return { abandoned };
     })());
 
-  return { logger, engine, definitions, redisUrl, redis, producer, sandbox, api, shutdown };
+  return { logger, engine, definitions, live, redisUrl, redis, producer, sandbox, api, shutdown };
 }
 
 /** Whether `work` settles within `ms` (its outcome is not needed, only that it ended). */

@@ -60,6 +60,8 @@ export const PageJob = z.object({
   retryPhase: z.boolean().optional(),
   /** Where the scan of failed records goes on after this retry page ('0': it was the last). */
   retryCursor: z.string().optional(),
+  /** Hash of the definitions the run started on: it finishes on them, whatever is reloaded meanwhile. */
+  definitions: z.string().optional(),
 });
 export type PageJob = z.infer<typeof PageJob>;
 
@@ -86,6 +88,8 @@ export const PushJob = z.object({
   /** When an async confirmation gives up (ms since epoch). */
   confirmDeadline: z.number().optional(),
   confirmPolls: z.number().int().min(0).default(0),
+  /** Hash of the definitions the run started on (its page job's). */
+  definitions: z.string().optional(),
 });
 export type PushJob = z.infer<typeof PushJob>;
 

@@ -8,6 +8,7 @@ import type { QueueFactory } from '../queues/factory.ts';
 import type { ConnectionBreaker } from './connection-breaker.ts';
 import type { ConnectorPool } from './connectors.ts';
 import type { SyncDefinition } from './definition.ts';
+import type { DefinitionVersions } from './definition-versions.ts';
 import type { SyncKeys } from './keys.ts';
 import type { RunLedger } from './ledger.ts';
 import type { RecordLinks } from './record-links.ts';
@@ -55,7 +56,10 @@ export interface SyncContext {
   ledger: RunLedger;
   links: RecordLinks;
   queues: QueueFactory;
-  syncs: ReadonlyMap<string, SyncDefinition>;
+  /** The current version's syncs (what new runs start on). */
+  readonly syncs: ReadonlyMap<string, SyncDefinition>;
+  /** The current version and those runs in progress started on (live definitions: src/bootstrap/live-definitions.ts). */
+  versions?: DefinitionVersions;
   connectors: ConnectorPool;
   /** Stops calling a connection whose every answer is the same connection-level error. */
   breaker: ConnectionBreaker;
@@ -73,8 +77,9 @@ export function parseJobData<S extends z.ZodType>(schema: S, job: Job): z.infer<
   return parsed.data;
 }
 
-export function getSync(ctx: SyncContext, name: string): SyncDefinition {
-  const sync = ctx.syncs.get(name);
+/** The sync as version `hash` defined it (the version its run started on), else as currently loaded. */
+export function getSync(ctx: SyncContext, name: string, hash?: string): SyncDefinition {
+  const sync = ctx.versions ? ctx.versions.sync(name, hash) : ctx.syncs.get(name);
   if (!sync) throw new UnrecoverableError(`no sync named "${name}" is loaded (is jobs/${name}.yaml there and valid?)`);
   return sync;
 }

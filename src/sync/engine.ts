@@ -10,6 +10,7 @@ import { ConnectionBreaker } from './connection-breaker.ts';
 import { ConnectorPool } from './connectors.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
+import { DefinitionVersions, type DefinitionsVersion } from './definition-versions.ts';
 import { syncKeys } from './keys.ts';
 import { RunLedger } from './ledger.ts';
 import { RecordLinks } from './record-links.ts';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   workerConnection: () => RedisClient;
   prefix: string;
   syncs: ReadonlyMap<string, SyncDefinition>;
+  /** Hash of the files `syncs` came from (live definitions). @default "initial" */
+  definitionsHash?: string | undefined;
   connections: ReadonlyMap<string, ConnectionConfig>;
   logger: Logger;
   settings?: Partial<EngineSettings>;
@@ -53,6 +56,10 @@ const FailedJobData = z.object({ sync: z.string().min(1), runId: z.string().min(
 export class SyncEngine {
   readonly ctx: SyncContext;
   readonly queues: QueueFactory;
+  readonly #versions: DefinitionVersions;
+  /** Set once this process runs workers: a reload starts push workers for target connections new to it. */
+  #workerOptions: WorkerOptions | null = null;
+  readonly #pushWorkers = new Set<string>();
 
   constructor(options: EngineOptions) {
     const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
@@ -65,13 +72,18 @@ export class SyncEngine {
       workerName: options.workerName,
     });
     const keys = syncKeys(options.prefix);
+    const versions = (this.#versions = new DefinitionVersions({ hash: options.definitionsHash ?? 'initial', syncs: options.syncs }));
     this.ctx = {
       redis: options.redis,
       keys,
       ledger: new RunLedger(options.redis, keys),
       links: new RecordLinks(options.redis, keys),
       queues: this.queues,
-      syncs: options.syncs,
+      // Read at every use: a reload swaps the version, and the next job sees it.
+      get syncs() {
+        return versions.current.syncs;
+      },
+      versions,
       connectors: new ConnectorPool(options.connections, (connection) =>
         connection.rateLimit
           ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit, connection.rateLimit.marginMs)
@@ -95,29 +107,51 @@ export class SyncEngine {
       async (job: Job, token?: string, signal?: AbortSignal) => (job.name === 'run' ? processRun(ctx, job, token) : processPage(ctx, job, token, signal)),
       { concurrency: options.syncConcurrency ?? 2 },
     );
-    const workers = [sync];
-    for (const config of this.targetConnections()) {
-      // Push concurrency is records being written at once per process (each one call at a time, so also the calls
-      // in flight). Jobs send their whole batch to one limiter per connection, and twice as many jobs as needed to
-      // fill it run side by side, so one job's Redis and queue steps never leave the provider idle. Provider
-      // budgets are enforced per request by the connection's shared gate, not here.
-      const inFlight = config.pushConcurrency ?? (typeof options.pushConcurrency === 'function' ? options.pushConcurrency(config) : (options.pushConcurrency ?? 8));
-      const limit = pLimit(inFlight);
-      const concurrency = 2 * Math.ceil(inFlight / ctx.settings.batchSize);
-      workers.push(
-        this.queues.worker(pushQueueName(config.name), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal, limit), { concurrency }),
-      );
-    }
-    for (const worker of workers) {
-      worker.on('failed', (job, error) => {
-        ctx.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job attempt failed');
-        if (job) void this.#onJobFailed(job, error).catch((e: unknown) => ctx.logger.error({ err: e, jobId: job.id }, 'could not settle a failed job'));
-      });
-      // Redis being unreachable is logged once per reconnect attempt by the connections (src/redis/connection.ts),
-      // not once per worker and attempt.
-      worker.on('error', (error) => isConnectionError(error) || ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
-    }
+    this.#workerOptions = options;
+    const workers = [this.#listen(sync), ...this.targetConnections().map((config) => this.#startPushWorker(config))];
     return workers;
+  }
+
+  #startPushWorker(config: ConnectionConfig): Worker {
+    const { ctx } = this;
+    const options = this.#workerOptions ?? {};
+    this.#pushWorkers.add(config.name);
+    // Push concurrency is records being written at once per process (each one call at a time, so also the calls
+    // in flight). Jobs send their whole batch to one limiter per connection, and twice as many jobs as needed to
+    // fill it run side by side, so one job's Redis and queue steps never leave the provider idle. Provider
+    // budgets are enforced per request by the connection's shared gate, not here.
+    const inFlight = config.pushConcurrency ?? (typeof options.pushConcurrency === 'function' ? options.pushConcurrency(config) : (options.pushConcurrency ?? 8));
+    const limit = pLimit(inFlight);
+    const concurrency = 2 * Math.ceil(inFlight / ctx.settings.batchSize);
+    return this.#listen(this.queues.worker(pushQueueName(config.name), (job: Job, token?: string, signal?: AbortSignal) => processPush(ctx, job, token, signal, limit), { concurrency }));
+  }
+
+  #listen(worker: Worker): Worker {
+    const { ctx } = this;
+    worker.on('failed', (job, error) => {
+      ctx.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job attempt failed');
+      if (job) void this.#onJobFailed(job, error).catch((e: unknown) => ctx.logger.error({ err: e, jobId: job.id }, 'could not settle a failed job'));
+    });
+    // Redis being unreachable is logged once per reconnect attempt by the connections (src/redis/connection.ts),
+    // not once per worker and attempt.
+    worker.on('error', (error) => isConnectionError(error) || ctx.logger.error({ queue: worker.name, err: error }, 'worker error'));
+    return worker;
+  }
+
+  /**
+   * Switches to reloaded definitions (one reference swap): runs started from now on use them, runs in progress
+   * finish on the version they started with. With workers running here, a target connection no loaded sync wrote
+   * to before gets its push workers now.
+   */
+  switchDefinitions(next: DefinitionsVersion): void {
+    this.#versions.switchTo(next);
+    if (this.#workerOptions === null) return;
+    for (const config of this.targetConnections()) if (!this.#pushWorkers.has(config.name)) this.#startPushWorker(config);
+  }
+
+  /** Hash of the definitions new runs start on. */
+  get definitionsHash(): string {
+    return this.#versions.current.hash;
   }
 
   /**
@@ -138,20 +172,24 @@ export class SyncEngine {
   /**
    * One BullMQ job scheduler per enabled sync with a schedule whose connections are all configured; schedulers of
    * syncs that were removed, disabled or left without a connection are removed. Upserts are idempotent, so several
-   * processes starting at once make no duplicates.
+   * processes starting at once make no duplicates. `only`: upsert just these (a reload's changed syncs; an
+   * `every` scheduler upserted again would fire at once), still removing every scheduler no sync wants.
    */
-  async syncSchedules(): Promise<{ scheduled: string[]; removed: string[] }> {
+  async syncSchedules(only?: ReadonlySet<string>): Promise<{ scheduled: string[]; removed: string[] }> {
     const queue = this.queues.queue(SYNC_QUEUE);
     const scheduled: string[] = [];
+    const wanted = new Set<string>();
     for (const sync of this.ctx.syncs.values()) {
       if (!sync.enabled || !sync.schedule || !this.runnable(sync)) continue;
+      wanted.add(sync.name);
+      if (only && !only.has(sync.name)) continue;
       const repeat = 'every' in sync.schedule ? { every: sync.schedule.every } : { pattern: sync.schedule.cron, tz: sync.schedule.tz };
       await queue.upsertJobScheduler(sync.name, repeat, { name: 'run', data: RunJob.parse({ sync: sync.name, trigger: 'schedule' }) });
       scheduled.push(sync.name);
     }
     const removed: string[] = [];
     for (const scheduler of await queue.getJobSchedulers()) {
-      if (!scheduled.includes(scheduler.key)) {
+      if (!wanted.has(scheduler.key)) {
         await queue.removeJobScheduler(scheduler.key);
         removed.push(scheduler.key);
       }

@@ -73,6 +73,8 @@ export function syncKeys(prefix: string) {
     activeRun: (sync: string) => syncKey(sync, 'active'),
     /** sourceId → JSON of the record's last error, for retries. */
     failed: (sync: string) => syncKey(sync, 'failed'),
+    /** sourceId → when (ms since epoch) a record failed before left the failed records by succeeding. */
+    resolved: (sync: string) => syncKey(sync, 'resolved'),
     /** The per-record state of `own`'s records paired with `other`, in one partition. */
     records(own: string, other: string, partition: number): PartitionKeys {
       const tag = `{${base}:r:${own}:${other}:${partition}}`;

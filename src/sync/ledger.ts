@@ -25,6 +25,12 @@ export type RecordErrorEntry = z.infer<typeof RecordErrorEntry>;
 /** As stored: each entry names the run it happened in. */
 const StoredErrorEntry = RecordErrorEntry.extend({ runId: z.string().optional() });
 type StoredErrorEntry = z.infer<typeof StoredErrorEntry>;
+/**
+ * As a run's or a sync's history shows it: `resolved` once the record is no longer failed (a later write
+ * succeeded, its mapping now agrees with what the target holds, or it was deleted at the source), `resolvedAt`
+ * when a success resolved it (null for a deletion, or while unresolved).
+ */
+export type ShownErrorEntry = StoredErrorEntry & { resolved: boolean; resolvedAt: string | null };
 
 export interface RunSummary {
   runId: string;
@@ -164,17 +170,24 @@ redis.call('EXPIRE', errors, ${RUN_TTL_S})
 return fresh
 `;
 
-/** Clears the failed mark of records whose mark is a rejection (a push failure stays until a push succeeds). */
+/**
+ * Clears the failed mark of records whose mark is a rejection (a push failure stays until a push succeeds), noting
+ * when each was resolved. KEYS: failed, resolved.
+ */
 const CLEAR_REJECTED = `
 local cleared = 0
+local t = redis.call('TIME')
+local now = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
 for i = 1, #ARGV do
   local entry = redis.call('HGET', KEYS[1], ARGV[i])
   local ok, parsed = pcall(cjson.decode, entry or 'null')
   if ok and type(parsed) == 'table' and parsed.code == 'REJECTED' then
     redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('HSET', KEYS[2], ARGV[i], now)
     cleared = cleared + 1
   end
 end
+if cleared > 0 then redis.call('EXPIRE', KEYS[2], ${RUN_TTL_S}) end
 return cleared
 `;
 
@@ -207,7 +220,7 @@ export class RunLedger {
       redis.defineCommand('cbFinalize', { numberOfKeys: 2, lua: FINALIZE });
       redis.defineCommand('cbFailSource', { numberOfKeys: 2, lua: FAIL_SOURCE });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
-      redis.defineCommand('cbClearRejected', { numberOfKeys: 1, lua: CLEAR_REJECTED });
+      redis.defineCommand('cbClearRejected', { numberOfKeys: 2, lua: CLEAR_REJECTED });
     }
     this.#redis = redis as LedgerRedis;
     this.#keys = keys;
@@ -325,34 +338,48 @@ export class RunLedger {
     return { runId, sync, trigger, full, status, counts, pendingBatches, pullDone, reason, createdAt, finishedAt };
   }
 
-  async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
+  async errors(runId: string, offset = 0, limit = 100): Promise<{ total: number; errors: ShownErrorEntry[] }> {
     const sync = await this.#syncOf(runId);
     if (sync === null) return { total: 0, errors: [] };
     const key = this.#keys.runErrors(sync, runId);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
-    return { total, errors: items.map(parseErrorEntry) };
+    return { total, errors: await this.#withResolution(sync, items.map(parseErrorEntry)) };
   }
 
-  async syncErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
+  async syncErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: ShownErrorEntry[] }> {
     const key = this.#keys.syncErrors(sync);
     const [total, items] = await Promise.all([this.#redis.llen(key), this.#redis.lrange(key, offset, offset + limit - 1)]);
-    return { total, errors: items.map(parseErrorEntry) };
+    return { total, errors: await this.#withResolution(sync, items.map(parseErrorEntry)) };
+  }
+
+  /** Marks each past error resolved when its record is not failed now (read in one slot: the sync's). */
+  async #withResolution(sync: string, entries: StoredErrorEntry[]): Promise<ShownErrorEntry[]> {
+    const ids = [...new Set(entries.map((e) => e.sourceId).filter((id) => id !== ''))];
+    if (ids.length === 0) return entries.map((e) => ({ ...e, resolved: false, resolvedAt: null }));
+    const [failed, resolved] = await Promise.all([this.#redis.hmget(this.#keys.failed(sync), ...ids), this.#redis.hmget(this.#keys.resolved(sync), ...ids)]);
+    const failedNow = new Set(ids.filter((_, i) => failed[i] !== null));
+    const resolvedAt = new Map(ids.map((id, i) => [id, resolved[i] ?? null]));
+    return entries.map((e) => {
+      if (e.sourceId === '' || failedNow.has(e.sourceId)) return { ...e, resolved: false, resolvedAt: null };
+      const ms = Number(resolvedAt.get(e.sourceId) ?? Number.NaN);
+      return { ...e, resolved: true, resolvedAt: Number.isFinite(ms) ? new Date(ms).toISOString() : null };
+    });
   }
 
   /**
    * The sync's records that are failed now, each with its last error (rejected by a mapping, or refused by a
    * target), newest first: a record that later succeeded is no longer here. Retrying takes exactly these.
    */
-  async currentErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: StoredErrorEntry[] }> {
+  async currentErrors(sync: string, offset = 0, limit = 100): Promise<{ total: number; errors: ShownErrorEntry[] }> {
     const all = (await this.#redis.hvals(this.#keys.failed(sync))).map(parseErrorEntry);
     all.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    return { total: all.length, errors: all.slice(offset, offset + limit) };
+    return { total: all.length, errors: all.slice(offset, offset + limit).map((e) => ({ ...e, resolved: false, resolvedAt: null })) };
   }
 
   /** These records map without error and their targets hold the result: a rejection of theirs is over. */
   async clearRejected(sync: string, sourceIds: readonly string[]): Promise<number> {
     if (sourceIds.length === 0) return 0;
-    return this.#redis.cbClearRejected(this.#keys.failed(sync), ...sourceIds);
+    return this.#redis.cbClearRejected(this.#keys.failed(sync), this.#keys.resolved(sync), ...sourceIds);
   }
 
   /** Of these records, those failed now (a record absent from the answer has succeeded since, or was deleted). */

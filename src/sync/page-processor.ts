@@ -45,7 +45,7 @@ export async function processPage(ctx: SyncContext, job: Job, token: string | un
 }
 
 async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: AbortSignal): Promise<{ records: number; batches: number }> {
-  const sync = getSync(ctx, data.sync);
+  const sync = getSync(ctx, data.sync, data.definitions);
   const source = ctx.connectors.get(sync.source.connection);
   const log = ctx.logger.child({ queue: SYNC_QUEUE, jobId: job.id, provider: source.provider, sync: sync.name, runId: data.runId, page: data.page });
 
@@ -107,7 +107,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
         ctx.queues.queue(queueName).addBulk(
           group.map(({ target, records: batchRecords }, i) => ({
             name: 'push',
-            data: { sync: sync.name, runId: data.runId, target: target.key, records: batchRecords, confirmPolls: 0 } satisfies PushJob,
+            data: { sync: sync.name, runId: data.runId, target: target.key, records: batchRecords, confirmPolls: 0, definitions: data.definitions } satisfies PushJob,
             opts: { jobId: childJobId(data.runId, `p${data.page}.t${target.key}.b${i}`) },
           })),
         ),
@@ -118,7 +118,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   if (!done) {
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
-      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next } satisfies PageJob,
+      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next, definitions: data.definitions } satisfies PageJob,
       { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
     );
     // Refresh the active-run lock while the run is alive.
@@ -126,7 +126,7 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   } else if (retryIds.length > 0) {
     await ctx.queues.queue(SYNC_QUEUE).add(
       'page',
-      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor } satisfies PageJob,
+      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor, definitions: data.definitions } satisfies PageJob,
       { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
     );
   }

@@ -32,7 +32,7 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
  */
 export async function processPush(ctx: SyncContext, job: Job, token: string | undefined, signal?: AbortSignal, limit: LimitFunction = pLimit(1)): Promise<{ done: number }> {
   const data = parseJobData(PushJob, job);
-  const sync = getSync(ctx, data.sync);
+  const sync = getSync(ctx, data.sync, data.definitions);
   const target = sync.targets.find((t) => t.key === data.target);
   if (!target) throw new UnrecoverableError(`sync ${sync.name} has no target ${data.target}`);
   const connector = ctx.connectors.get(target.connection);
@@ -147,7 +147,7 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   const parsed = PushJob.safeParse(job.data);
   if (!parsed.success) return;
   const data = parsed.data;
-  const sync = ctx.syncs.get(data.sync);
+  const sync = ctx.versions ? ctx.versions.sync(data.sync, data.definitions) : ctx.syncs.get(data.sync);
   const target = sync?.targets.find((t) => t.key === data.target);
   if (!sync || !target) return;
   const failures = data.records.map((r) => failure(r.sourceId, target, `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`, 'JOB_FAILED'));

@@ -37,7 +37,8 @@ return #KEYS
 `;
 
 // Counts a batch's writes in its run, each record once per run however often a crash made it be written again,
-// and clears their retry marks. KEYS: run, run's written marks, sync's failed records (one slot: the sync's).
+// and clears their retry marks, noting when each failed record was resolved. KEYS: run, run's written marks, sync's
+// failed records, sync's resolved records (one slot: the sync's).
 // ARGV: the number of pairs, (target:sourceId, counter) pairs, then the source ids to clear.
 // A finished run counts nothing more (all its batches were closed, so a write now is a re-delivered job's repeat),
 // and its marks are deleted when it finishes (ledger.ts FINALIZE): they live only as long as the run.
@@ -49,7 +50,14 @@ if redis.call('HGET', KEYS[1], 'status') == 'PENDING' then
   end
   redis.call('EXPIRE', KEYS[2], 7 * 24 * 3600)
 end
-for j = 2 * pairs + 2, #ARGV do redis.call('HDEL', KEYS[3], ARGV[j]) end
+local t = redis.call('TIME')
+local now = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
+for j = 2 * pairs + 2, #ARGV do
+  if redis.call('HDEL', KEYS[3], ARGV[j]) == 1 then
+    redis.call('HSET', KEYS[4], ARGV[j], now)
+    redis.call('EXPIRE', KEYS[4], 7 * 24 * 3600)
+  end
+end
 return 1
 `;
 
@@ -170,7 +178,7 @@ export class RecordLinks {
     if (records.length === 0) return;
     const counted = records.filter((r) => r.counter !== null).flatMap((r) => [`${scope.targetKey}:${r.sourceId}`, r.counter ?? '']);
     await durably(async () => {
-      const keys = [this.#keys.run(scope.sync, runId), this.#keys.runWritten(scope.sync, runId), this.#keys.failed(scope.sync)];
+      const keys = [this.#keys.run(scope.sync, runId), this.#keys.runWritten(scope.sync, runId), this.#keys.failed(scope.sync), this.#keys.resolved(scope.sync)];
       const [reply] = await this.#send([{ script: 'countWrites', keys, args: [String(counted.length / 2), ...counted, ...records.map((r) => r.sourceId)] }]);
       if (reply instanceof Error) throw reply;
     });

@@ -27,6 +27,8 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
     cursor: parseCursor(cursorJson),
     ...(data.sourceIds ? { sourceIds: data.sourceIds } : {}),
     ...(data.records ? { records: data.records } : {}),
+    // The run finishes on the definitions loaded now, whatever a reload swaps in meanwhile.
+    ...(ctx.versions ? { definitions: ctx.versions.current.hash } : {}),
   };
   await ctx.queues.queue(SYNC_QUEUE).add('page', first, { jobId: childJobId(runId, 'p0'), priority: pagePriority(0) });
   ctx.logger.info({ sync: sync.name, runId, trigger: data.trigger, full: data.full, from: first.cursor }, 'run started');

@@ -7,6 +7,7 @@ import { withDeadline } from '../errors.ts';
 import { runView } from '../job-view.ts';
 import { ErrorResponse, ErrorsPage, Paging, RunView, SyncParams, SyncView } from '../schemas.ts';
 import { requireSync } from './start-work.ts';
+import { DefinitionsView, definitionsView } from './definitions.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
 
@@ -17,10 +18,11 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.get('/v1/syncs', {
     schema: {
       summary: 'List the syncs',
-      description: 'Every loaded sync definition with its schedule, next scheduled run and last run; with `connection`, only the syncs that read from it or write to it.',
+      description:
+        'Every loaded sync definition with its schedule, next scheduled run and last run; with `connection`, only the syncs that read from it or write to it. `definitions`: the hash of the job and mapping files in use, and the issues of files on disk that could not be reloaded.',
       tags: ['syncs'],
       querystring: z.object({ connection: z.string().min(1).max(63).optional().describe('only the syncs reading from or writing to this connection') }),
-      response: { 200: z.object({ syncs: z.array(SyncView) }), ...errors },
+      response: { 200: z.object({ syncs: z.array(SyncView), definitions: DefinitionsView.optional() }), ...errors },
     },
   }, async (request) => {
     const { connection } = request.query;
@@ -37,7 +39,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       ),
       deadline,
     );
-    return { syncs };
+    return { syncs, ...(deps.definitions ? { definitions: definitionsView(deps.definitions.status()) } : {}) };
   });
 
   app.get('/v1/syncs/:name/runs', {
