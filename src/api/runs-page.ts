@@ -56,6 +56,20 @@ const numberParam = (value: unknown, max = 100_000) => {
 };
 const textParam = (value: unknown) => (typeof value === 'string' ? value.trim().slice(0, 200) : '');
 
+/** A connection name from the query ('' when absent or not a name). */
+const connectionParam = (value: unknown) => (typeof value === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(value) ? value : '');
+
+/** A GET form's select of connections ("all" first), kept beside the other filter fields. */
+function connectionSelect(connections: readonly string[], selected: string): string {
+  const options = ['', ...connections].map((c) => `<option value="${escapeHtml(c)}"${c === selected ? ' selected' : ''}>${c === '' ? 'all' : escapeHtml(c)}</option>`);
+  return `<label>Connection <select name="connection">${options.join('')}</select></label>`;
+}
+
+/** A record error passes the page's filters: its reason contains `reason`, its target is `connection` (either empty: any). */
+function matches(error: { reason: string; target: string }, reason: string, connection: string): boolean {
+  return (reason === '' || error.reason.toLowerCase().includes(reason.toLowerCase())) && (connection === '' || error.target === connection);
+}
+
 /** The notices a redirect after a button may show: fixed words, the job id escaped. */
 function noticeOf(query: Record<string, unknown>): string | null {
   const job = typeof query['job'] === 'string' ? query['job'].slice(0, 200) : '';
@@ -103,9 +117,12 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get(RUNS_PATH, { schema: { hide: true } }, async (request, reply) => {
     const csrf = csrfToken(request);
     const queue = engine.queues.queue(SYNC_QUEUE);
+    const connection = connectionParam((request.query as Record<string, unknown>)['connection']);
+    const uses = (sync: SyncDefinition) => connection === '' || [sync.source.connection, ...sync.targets.map((t) => t.connection)].includes(connection);
+    const connectionLink = (name: string) => `<a href="${escapeHtml(href(RUNS_PATH, { connection: name }))}">${escapeHtml(name)}</a>`;
     const rows = await deadline(
       Promise.all(
-        [...engine.syncs.values()].map(async (sync) => {
+        [...engine.syncs.values()].filter(uses).map(async (sync) => {
           const [scheduler, last, failed] = await Promise.all([
             sync.schedule ? queue.getJobScheduler(sync.name) : null,
             engine.ledger.runs(sync.name, 0, 1),
@@ -116,7 +133,7 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
           const path = `${RUNS_PATH}/${sync.name}`;
           return [
             rawTd(`<a href="${escapeHtml(path)}">${escapeHtml(sync.name)}</a>${sync.enabled ? '' : ' <span class="muted">(disabled)</span>'}`),
-            td(`${sync.source.connection} → ${sync.targets.map((t) => t.connection).join(', ')}`),
+            rawTd(`${connectionLink(sync.source.connection)} → ${sync.targets.map((t) => connectionLink(t.connection)).join(', ')}`),
             td(schedule(sync)),
             td(when(next)),
             lastRun
@@ -128,7 +145,8 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
         }),
       ),
     );
-    const body = `${deps.definitions ? definitionsBanner(deps.definitions.status()) : ''}${table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', ''], rows, 'No syncs are loaded (jobs/*.yaml).')}`;
+    const connectionFilter = `<form method="get" action="${RUNS_PATH}">${connectionSelect(engine.ctx.connectors.names().sort(), connection)} <button type="submit">Filter</button>${connection ? ` <a href="${RUNS_PATH}">all syncs</a>` : ''}</form>`;
+    const body = `${deps.definitions ? definitionsBanner(deps.definitions.status()) : ''}${connectionFilter}\n${table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', ''], rows, connection ? `No sync reads from or writes to ${connection}.` : 'No syncs are loaded (jobs/*.yaml).')}`;
     return html(reply, layout('Runs', body, { notice: noticeOf(request.query as Record<string, unknown>) }));
   });
 
@@ -139,6 +157,7 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
     const offset = numberParam(query['offset']);
     const errorsOffset = numberParam(query['errors_offset']);
     const reason = textParam(query['reason']);
+    const connection = connectionParam(query['connection']);
     const csrf = csrfToken(request);
     const path = `${RUNS_PATH}/${sync.name}`;
     const [runs, failed] = await deadline(Promise.all([engine.ledger.runs(sync.name, offset, RUNS_PER_PAGE), engine.ledger.currentErrors(sync.name, 0, FILTER_SCAN)]));
@@ -153,7 +172,7 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
       td(duration(run.created_at, run.finished_at), 'n'),
       td(run.reason ?? ''),
     ]);
-    const matching = failed.errors.filter((e) => reason === '' || e.reason.toLowerCase().includes(reason.toLowerCase()));
+    const matching = failed.errors.filter((e) => matches(e, reason, connection));
     const shown = matching.slice(errorsOffset, errorsOffset + ERRORS_PER_PAGE);
     const errorRows = shown.map((e) => [
       rawTd(`<code>${escapeHtml(e.sourceId)}</code>`),
@@ -165,18 +184,19 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
       rawTd(e.runId ? `<a href="${escapeHtml(`${path}/${e.runId}`)}">${escapeHtml(when(e.at))}</a>` : escapeHtml(when(e.at))),
       rawTd(button(`${path}/retry`, 'Retry', csrf, { source_id: e.sourceId, back: path })),
     ]);
-    const filter = `<form method="get" action="${escapeHtml(path)}"><label>Reason contains <input name="reason" value="${escapeHtml(reason)}"></label> <button type="submit">Filter</button>${reason ? ` <a href="${escapeHtml(path)}#failed">clear</a>` : ''}</form>`;
+    const filter = `<form method="get" action="${escapeHtml(path)}"><label>Reason contains <input name="reason" value="${escapeHtml(reason)}"></label> ${connectionSelect(sync.targets.map((t) => t.connection), connection)} <button type="submit">Filter</button>${reason || connection ? ` <a href="${escapeHtml(path)}#failed">clear</a>` : ''}</form>`;
+    const filtered = { reason: reason || undefined, connection: connection || undefined };
     const body = `<p>${escapeHtml(`${sync.source.connection} → ${sync.targets.map((t) => `${t.connection} (${t.mapping.name}, ${t.mode})`).join(', ')}`)} · ${escapeHtml(schedule(sync))}</p>
 <p>${button(`${path}/start`, 'Run now', csrf)} ${button(`${path}/start`, 'Full resync', csrf, { full: '1' })}</p>
 <h2>Runs</h2>
 ${table(['Run', 'Trigger', 'Status', ...COUNT_HEADERS, 'Started', 'Finished', 'Took', 'Reason'], runRows, 'No runs yet.')}
-${pager(path, { reason: reason || undefined }, offset, RUNS_PER_PAGE, runs.total)}
+${pager(path, filtered, offset, RUNS_PER_PAGE, runs.total)}
 <h2 id="failed">Failed now (${failed.total})</h2>
 <p class="muted">Each record that is failed now, with its last error: rejected by its mapping, or refused by a target. A record leaves this list once a later run writes it.</p>
 ${failed.total > 0 ? `<p>${button(`${path}/retry`, `Retry all ${failed.total}`, csrf, { back: path })}</p>` : ''}
 ${filter}
-${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', ''], errorRows, reason ? 'No failed record matches.' : 'No record is failed now.')}
-${pager(path, { reason: reason || undefined }, errorsOffset, ERRORS_PER_PAGE, matching.length, 'errors_offset')}`;
+${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', ''], errorRows, reason || connection ? 'No failed record matches.' : 'No record is failed now.')}
+${pager(path, filtered, errorsOffset, ERRORS_PER_PAGE, matching.length, 'errors_offset')}`;
     return html(reply, layout(`Sync ${sync.name}`, body, { refresh: views.some((r) => r.status === 'PENDING') || (await startedNotFinished(query)), notice: noticeOf(query) }));
   });
 
@@ -191,10 +211,11 @@ ${pager(path, { reason: reason || undefined }, errorsOffset, ERRORS_PER_PAGE, ma
     const query = request.query as Record<string, unknown>;
     const offset = numberParam(query['offset']);
     const reason = textParam(query['reason']);
+    const connection = connectionParam(query['connection']);
     const csrf = csrfToken(request);
     const path = `${RUNS_PATH}/${sync.name}/${run.job_id}`;
     const { errors } = await deadline(engine.ledger.errors(run.job_id, 0, FILTER_SCAN));
-    const matching = errors.filter((e) => reason === '' || e.reason.toLowerCase().includes(reason.toLowerCase()));
+    const matching = errors.filter((e) => matches(e, reason, connection));
     const shown = matching.slice(offset, offset + ERRORS_PER_PAGE);
     const rows = shown.map((e) => [
       rawTd(`<code>${escapeHtml(e.sourceId)}</code>`),
@@ -212,9 +233,9 @@ ${pager(path, { reason: reason || undefined }, errorsOffset, ERRORS_PER_PAGE, ma
 ${run.reason ? `<p><strong>Reason:</strong> ${escapeHtml(run.reason)}</p>` : ''}
 ${table(COUNT_HEADERS, [countCells(run)], '')}
 <h2 id="errors">Record errors (${errors.length})</h2>
-<form method="get" action="${escapeHtml(path)}"><label>Reason contains <input name="reason" value="${escapeHtml(reason)}"></label> <button type="submit">Filter</button></form>
-${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', 'Now'], rows, reason ? 'No error matches.' : 'This run has no record errors.')}
-${pager(path, { reason: reason || undefined }, offset, ERRORS_PER_PAGE, matching.length)}`;
+<form method="get" action="${escapeHtml(path)}"><label>Reason contains <input name="reason" value="${escapeHtml(reason)}"></label> ${connectionSelect(sync.targets.map((t) => t.connection), connection)} <button type="submit">Filter</button></form>
+${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', 'Now'], rows, reason || connection ? 'No error matches.' : 'This run has no record errors.')}
+${pager(path, { reason: reason || undefined, connection: connection || undefined }, offset, ERRORS_PER_PAGE, matching.length)}`;
     return html(reply, layout(`Run ${run.job_id}`, body, { refresh: run.status === 'PENDING' || (await startedNotFinished(query)), notice: noticeOf(query) }));
   });
 

@@ -27,7 +27,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   }, async (request) => {
     const { connection } = request.query;
     const queue = engine.queues.queue(SYNC_QUEUE);
-    const uses = (sync: SyncDefinition) => connection === undefined || [sync.source.connection, ...sync.targets.map((t) => t.connection)].includes(connection);
+    const uses = (sync: SyncDefinition) => connection === undefined || connectionsOf(sync).includes(connection);
     const syncs = await withDeadline(
       Promise.all(
         [...engine.syncs.values()].filter(uses).map(async (sync) => {
@@ -63,20 +63,31 @@ export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     schema: {
       summary: "A sync's failed records",
       description:
-        'Each record of the sync that is failed now (rejected by its mapping, or refused by a target) with its last error, newest first, paged. A record that later succeeds leaves the list; `POST …/errors/retry` retries exactly these. Each run keeps its own errors (`GET /v1/jobs/{job_id}`).',
+        'Each record of the sync that is failed now (rejected by its mapping, or refused by a target) with its last error, newest first, paged. A record that later succeeds leaves the list; `POST …/errors/retry` retries exactly these. With `connection`, only those whose last error names that connection (`target`). Each run keeps its own errors (`GET /v1/jobs/{job_id}`).',
       tags: ['syncs'],
       params: SyncParams,
-      querystring: Paging,
+      querystring: Paging.extend({ connection: z.string().min(1).max(63).optional().describe('only the records whose last error is at this target connection') }),
       response: { 200: ErrorsPage, ...errors },
     },
   }, async (request) => {
     const { name } = request.params;
     requireSync(deps, name, 'params.name');
-    const { offset, limit } = request.query;
-    const page = await withDeadline(engine.ledger.currentErrors(name, offset, limit), deadline);
-    return { total: page.total, offset, limit, items: page.errors };
+    const { offset, limit, connection } = request.query;
+    if (connection === undefined) {
+      const page = await withDeadline(engine.ledger.currentErrors(name, offset, limit), deadline);
+      return { total: page.total, offset, limit, items: page.errors };
+    }
+    // A sync keeps at most 5000 failed records, all read at once anyway: filtered here, then paged.
+    const all = await withDeadline(engine.ledger.currentErrors(name, 0, Number.MAX_SAFE_INTEGER), deadline);
+    const matching = all.errors.filter((e) => e.target === connection);
+    return { total: matching.length, offset, limit, items: matching.slice(offset, offset + limit) };
   });
 };
+
+/** The connections a sync reads from or writes to. */
+function connectionsOf(sync: SyncDefinition): string[] {
+  return [sync.source.connection, ...sync.targets.map((t) => t.connection)];
+}
 
 function describe(sync: SyncDefinition) {
   return {
