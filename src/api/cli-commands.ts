@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COMMANDS } from '../cli-args.ts';
+import { COMMANDS, commandUsage } from '../cli-args.ts';
+import { RewindBody } from './routes/cursor.ts';
 import { ApiClient, ApiClientError } from './client.ts';
 import { ProgressRenderer } from './progress.ts';
 
@@ -80,6 +81,41 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     io.out(`${JSON.stringify(await api.getJob(jobId), null, 2)}\n`);
     return 0;
   } catch (error) {
+    return fail(error, io);
+  }
+}
+
+/**
+ * `crm-bridge rewind <sync> --to <ISO time | start>`: moves the sync's cursor back through the API and prints the
+ * result as JSON (a sentence on stderr). Exit 2 for a bad or future time (checked here, and by the server's clock),
+ * 1 for what the API refused otherwise (a run in progress, an unknown sync).
+ */
+export async function rewindCommand(args: string[], io: CliIo, now = Date.now()): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMANDS.rewind.options });
+  const [sync, extra] = positionals;
+  const usage = (line: string) => {
+    io.err.write(`crm-bridge rewind: ${line}\n${commandUsage('rewind')}`);
+    return 2;
+  };
+  if (!sync || extra !== undefined) return usage(sync ? `one sync at a time (got "${extra}" too)` : 'which sync?');
+  if (values.to === undefined) return usage('--to is required: an ISO 8601 time with a zone, or "start"');
+  if (!RewindBody.shape.to.safeParse(values.to).success) return usage(`--to "${values.to}" is not an ISO 8601 time with a zone (2026-11-30T22:00:00Z) nor "start"`);
+  if (values.to !== 'start' && Date.parse(values.to) > now) return usage(`--to ${values.to} is in the future: a rewind goes back`);
+  const api = client(io);
+  if (!api) return 2;
+  try {
+    const result = await api.rewindCursor(sync, values.to);
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    const from = !result.incremental
+      ? 'every run of it reads its whole source anyway (the source cannot be read from a time)'
+      : `its next run reads the records updated ${result.reads_from === null ? 'from the start' : `since ${result.reads_from}`}`;
+    io.err.write(`${sync}: ${from} (before: ${result.previous_reads_from ?? 'from the start'})\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiClientError && error.status === 400) {
+      io.err.write(`${error.message}\n`);
+      return 2;
+    }
     return fail(error, io);
   }
 }

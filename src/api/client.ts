@@ -1,6 +1,7 @@
 import got, { HTTPError, RequestError, type Got } from 'got';
 import { z } from 'zod';
 import { Accepted, JobView } from './schemas.ts';
+import { CursorView, RewindView } from './routes/cursor.ts';
 
 /** The API answered an error, or could not be reached. `status` is null for transport failures. */
 export class ApiClientError extends Error {
@@ -50,6 +51,15 @@ export class ApiClient {
 
   async getJob(jobId: string, paging: { offset?: number; limit?: number } = {}): Promise<z.infer<typeof JobView>> {
     return this.#call(JobView, () => this.#got.get(`v1/jobs/${encodeURIComponent(jobId)}`, { searchParams: { offset: paging.offset ?? 0, limit: paging.limit ?? 20 } }));
+  }
+
+  async getCursor(sync: string): Promise<z.infer<typeof CursorView>> {
+    return this.#call(CursorView, () => this.#got.get(`v1/syncs/${encodeURIComponent(sync)}/cursor`));
+  }
+
+  /** `to`: an ISO 8601 time with a zone, or "start". */
+  async rewindCursor(sync: string, to: string): Promise<z.infer<typeof RewindView>> {
+    return this.#call(RewindView, () => this.#got.post(`v1/syncs/${encodeURIComponent(sync)}/cursor`, { json: { to } }));
   }
 
   async #call<S extends z.ZodType>(schema: S, send: () => Promise<{ body: unknown }>): Promise<z.infer<S>> {

@@ -16,6 +16,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/definitions/reload': 'reloadDefinitions',
   'GET /v1/syncs/{name}/runs': 'listRuns',
   'GET /v1/syncs/{name}/errors': 'listFailedRecords',
+  'GET /v1/syncs/{name}/cursor': 'getCursor',
+  'POST /v1/syncs/{name}/cursor': 'rewindCursor',
   'GET /v1/connections': 'listConnections',
   'GET /v1/connections/{name}/check': 'checkConnection',
   'POST /v1/webhooks/propexo': 'receivePropexoWebhook',

@@ -18,6 +18,7 @@ import { newJobId } from './idempotency.ts';
 import { runView } from './job-view.ts';
 import { COUNT_HEADERS, RUNS_PATH, button, countCells, definitionsBanner, duration, escapeHtml, href, layout, pager, rawTd, status, table, td, when } from './runs-page-html.ts';
 import { JobId, SyncName } from './schemas.ts';
+import { cursorSection, cursorState, readsFrom, registerRewindForm, rewindNotice } from './runs-page-cursor.ts';
 
 export { RUNS_PATH };
 
@@ -81,7 +82,7 @@ function noticeOf(query: Record<string, unknown>): string | null {
     case 'nothing':
       return 'Nothing to retry: no record of this sync is failed now.';
     default:
-      return null;
+      return rewindNotice(query);
   }
 }
 
@@ -123,10 +124,11 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
     const rows = await deadline(
       Promise.all(
         [...engine.syncs.values()].filter(uses).map(async (sync) => {
-          const [scheduler, last, failed] = await Promise.all([
+          const [scheduler, last, failed, cursor] = await Promise.all([
             sync.schedule ? queue.getJobScheduler(sync.name) : null,
             engine.ledger.runs(sync.name, 0, 1),
             engine.ctx.redis.hlen(engine.ctx.keys.failed(sync.name)),
+            cursorState(engine.ctx, sync),
           ]);
           const lastRun = last.runs[0] ? runView(last.runs[0]) : null;
           const next = typeof scheduler?.next === 'number' ? new Date(scheduler.next).toISOString() : null;
@@ -140,13 +142,14 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
               ? rawTd(`<a href="${escapeHtml(`${path}/${lastRun.job_id}`)}">${status(lastRun.status)}</a> ${escapeHtml(when(lastRun.finished_at ?? lastRun.created_at))}<br><span class="muted">pulled ${lastRun.counts.pulled} · written ${lastRun.counts.pushed} · rejected ${lastRun.counts.rejected} · failed ${lastRun.counts.failed}</span>`)
               : td('never'),
             rawTd(failed > 0 ? `<a href="${escapeHtml(`${path}#failed`)}">${failed}</a>` : '0', 'n'),
+            rawTd(`<a href="${escapeHtml(`${path}#cursor`)}">${escapeHtml(readsFrom(cursor))}</a>`),
             rawTd(`${button(`${path}/start`, 'Run now', csrf)} ${failed > 0 ? button(`${path}/retry`, `Retry ${failed} failed`, csrf) : ''}`),
           ];
         }),
       ),
     );
     const connectionFilter = `<form method="get" action="${RUNS_PATH}">${connectionSelect(engine.ctx.connectors.names().sort(), connection)} <button type="submit">Filter</button>${connection ? ` <a href="${RUNS_PATH}">all syncs</a>` : ''}</form>`;
-    const body = `${deps.definitions ? definitionsBanner(deps.definitions.status()) : ''}${connectionFilter}\n${table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', ''], rows, connection ? `No sync reads from or writes to ${connection}.` : 'No syncs are loaded (jobs/*.yaml).')}`;
+    const body = `${deps.definitions ? definitionsBanner(deps.definitions.status()) : ''}${connectionFilter}\n${table(['Sync', 'Connections', 'Schedule', 'Next run', 'Last run', 'Failed now', 'Reads from', ''], rows, connection ? `No sync reads from or writes to ${connection}.` : 'No syncs are loaded (jobs/*.yaml).')}`;
     return html(reply, layout('Runs', body, { notice: noticeOf(request.query as Record<string, unknown>) }));
   });
 
@@ -191,6 +194,7 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
 <h2>Runs</h2>
 ${table(['Run', 'Trigger', 'Status', ...COUNT_HEADERS, 'Started', 'Finished', 'Took', 'Reason'], runRows, 'No runs yet.')}
 ${pager(path, filtered, offset, RUNS_PER_PAGE, runs.total)}
+${cursorSection(await deadline(cursorState(engine.ctx, sync)), csrf)}
 <h2 id="failed">Failed now (${failed.total})</h2>
 <p class="muted">Each record that is failed now, with its last error: rejected by its mapping, or refused by a target. A record leaves this list once a later run writes it.</p>
 ${failed.total > 0 ? `<p>${button(`${path}/retry`, `Retry all ${failed.total}`, csrf, { back: path })}</p>` : ''}
@@ -238,6 +242,8 @@ ${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', 'Now'
 ${pager(path, { reason: reason || undefined, connection: connection || undefined }, offset, ERRORS_PER_PAGE, matching.length)}`;
     return html(reply, layout(`Run ${run.job_id}`, body, { refresh: run.status === 'PENDING' || (await startedNotFinished(query)), notice: noticeOf(query) }));
   });
+
+  registerRewindForm(app, deps, checkForm, syncOf);
 
   app.post(`${RUNS_PATH}/:sync/start`, { schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, unknown>;

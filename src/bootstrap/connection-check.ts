@@ -118,3 +118,24 @@ export async function runConnectionChecks(configs: ReadonlyMap<string, Connectio
   out(failed.length === 0 ? `ok: ${checks.length} connection${checks.length === 1 ? '' : 's'} checked` : `${failed.length} of ${checks.length} connections failed: ${failed.map((c) => c.connection).join(', ')}`);
   return failed.length === 0 ? 0 : 1;
 }
+
+/**
+ * The worker's start-up check (src/bootstrap/runtime.ts): the same checks as `check --connections`, one log line
+ * each, info when it passed and warn when not. Never throws and is not awaited by the start: a connection that fails
+ * now may work later, and the other syncs should run meanwhile. Lines carry the variable to fix, never a value.
+ */
+export async function logConnectionChecks(
+  configs: Iterable<ConnectionConfig>,
+  connect: (config: ConnectionConfig) => Connector,
+  logger: { info: (fields: object, message: string) => void; warn: (fields: object, message: string) => void },
+  timeoutMs?: number,
+): Promise<ConnectionCheck[]> {
+  const checks = await checkAllConnections(configs, connect, timeoutMs);
+  for (const check of checks) {
+    const fields = { connection: check.connection, provider: check.provider, status: check.status, detail: check.detail, setting: check.setting ?? undefined, ms: check.ms };
+    const line = `connection check: ${check.connection} ${check.status.replace('_', ' ')}: ${check.detail}${check.ok || check.setting === null ? '' : ` (check ${check.setting})`}`;
+    if (check.ok) logger.info(fields, line);
+    else logger.warn(fields, line);
+  }
+  return checks;
+}

@@ -10,6 +10,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.
 import { SyncEngine } from '../sync/engine.ts';
 import type { Definitions } from './definitions.ts';
 import { LiveDefinitions, loadHashedDefinitions } from './live-definitions.ts';
+import { logConnectionChecks } from './connection-check.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
 export interface RuntimeOptions {
@@ -119,6 +120,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.workers) {
     engine.startWorkers({ pushConcurrency: (connection) => pushConcurrencyOf(env, connection.provider) });
     logger.info({ redis: redact(redisUrl), prefix: env.QUEUE_PREFIX }, 'workers started');
+    // `check --connections` once, in the background: one line per connection, a failing one warns, nothing waits.
+    void logConnectionChecks(connections.values(), (config) => engine.ctx.connectors.get(config.name), logger).catch((e: unknown) => logger.warn({ err: e }, 'connection check failed'));
   }
   if (options.schedule) {
     const { scheduled, removed } = await engine.syncSchedules();

@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import { withDeadline } from '../errors.ts';
 import { runView } from '../job-view.ts';
 import { ErrorResponse, ErrorsPage, Paging, RunView, SyncParams, SyncView } from '../schemas.ts';
+import { cursorRoutes } from './cursor.ts';
 import { requireSync } from './start-work.ts';
 import { DefinitionsView, definitionsView } from './definitions.ts';
 
@@ -14,6 +15,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503
 export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const { engine } = deps;
   const deadline = deps.redisDeadlineMs ?? 800;
+  await app.register(cursorRoutes, { deps });
 
   app.get('/v1/syncs', {
     schema: {
