@@ -121,6 +121,8 @@ export class LiveDefinitions {
   #queue: Promise<unknown> = Promise.resolve();
   #watchers: FSWatcher[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** Schedules a reload switched to but could not write (Redis down): tried again at the next reload. */
+  #unscheduled = new Set<string>();
 
   constructor(options: LiveDefinitionsOptions) {
     this.#options = options;
@@ -151,7 +153,10 @@ export class LiveDefinitions {
       return { status: 'invalid', hash: this.#loaded.hash, issues };
     }
     this.#issues = [];
-    if (candidate.hash === this.#loaded.hash) return { status: 'unchanged', hash: candidate.hash };
+    if (candidate.hash === this.#loaded.hash) {
+      if (this.#options.schedule) await this.#followSchedules(new Set(this.#unscheduled));
+      return { status: 'unchanged', hash: candidate.hash };
+    }
 
     const diff = diffSyncs(this.#loaded, candidate);
     const previousHash = this.#loaded.hash;
@@ -162,12 +167,22 @@ export class LiveDefinitions {
       const sync = candidate.definitions.syncs.get(name);
       if (sync && !engine.runnable(sync)) logger.warn({ sync: name }, `sync ${name} names a connection this process has not configured (a new connection file needs a restart): it will not run`);
     }
-    if (this.#options.schedule && diff.schedules.size > 0) {
-      const { scheduled, removed } = await engine.syncSchedules(diff.schedules);
-      logger.info({ scheduled, removed }, 'schedules follow the reloaded definitions');
-    }
+    if (this.#options.schedule) await this.#followSchedules(new Set([...this.#unscheduled, ...diff.schedules]));
     logger.info({ reason, hash: candidate.hash, previousHash, added: diff.added, changed: diff.changed, removed: diff.removed }, 'definitions reloaded: new runs use them, runs in progress finish on the previous ones');
     return { status: 'reloaded', hash: candidate.hash, previousHash, added: diff.added, changed: diff.changed, removed: diff.removed };
+  }
+
+  /** The definitions are switched already: a scheduler Redis refused now is written at the next reload. */
+  async #followSchedules(names: Set<string>): Promise<void> {
+    if (names.size === 0) return;
+    try {
+      const { scheduled, removed } = await this.#options.engine.syncSchedules(names);
+      this.#unscheduled.clear();
+      this.#options.logger.info({ scheduled, removed }, 'schedules follow the reloaded definitions');
+    } catch (error) {
+      this.#unscheduled = names;
+      this.#options.logger.error({ err: error, syncs: [...names] }, 'the reloaded definitions are in use, but their schedules could not be written: tried again at the next reload (or SIGHUP)');
+    }
   }
 
   /** Reloads when a file in `jobs/` or `mappings/` changes (events closer than the debounce make one reload). */

@@ -125,3 +125,19 @@ describe('LiveDefinitions.reload', () => {
     }
   });
 });
+
+describe('LiveDefinitions and a Redis that refuses the schedules', () => {
+  it('switches anyway, and writes the schedules at the next reload', async () => {
+    const { engine, calls } = fakeEngine();
+    let refuse = true;
+    const flaky: DefinitionsEngine = { ...engine, syncSchedules: async (only) => (refuse ? Promise.reject(new Error('Redis is not connected')) : engine.syncSchedules(only)) };
+    const initial = await loadHashedDefinitions(dirs);
+    const defs = new LiveDefinitions({ dirs, engine: flaky, initial, logger: createLogger('silent'), schedule: true });
+    edit('jobs', 'trata-to-powerchord', (t) => t.replace('every: 5m', 'every: 10m'));
+    expect(await defs.reload('test')).toMatchObject({ status: 'reloaded', changed: ['trata-to-powerchord'] });
+    expect(calls.switched).toHaveLength(1);
+    refuse = false;
+    expect(await defs.reload('test')).toMatchObject({ status: 'unchanged' });
+    expect(calls.schedules).toEqual([['trata-to-powerchord']]);
+  });
+});
