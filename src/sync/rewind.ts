@@ -73,10 +73,12 @@ function sourceOf(ctx: SyncContext, sync: SyncDefinition): Connector | null {
   return ctx.connectors.has(sync.source.connection) ? ctx.connectors.get(sync.source.connection) : null;
 }
 
+/** The instant a stored cursor reads from, as an ISO string in milliseconds (Trata's microseconds rounded down). */
 function sinceOf(connector: Connector | null, json: string | null): string | null {
   if (json === null || !connector?.cursorSince) return null;
   try {
-    return connector.cursorSince(JSON.parse(json) as Cursor);
+    const since = connector.cursorSince(JSON.parse(json) as Cursor);
+    return since === null ? null : new Date(Date.parse(since)).toISOString();
   } catch {
     return null; // an unreadable cursor makes the next run start over (run-processor.ts): from the start
   }
