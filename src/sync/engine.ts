@@ -7,6 +7,7 @@ import { PUSH_QUEUES, RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contra
 import { QueueFactory } from '../queues/factory.ts';
 import { isConnectionError, type RedisClient } from '../redis/connection.ts';
 import { ConnectionBreaker } from './connection-breaker.ts';
+import { budgetOwners } from './budget-owner.ts';
 import { ConnectorPool } from './connectors.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
@@ -73,6 +74,8 @@ export class SyncEngine {
     });
     const keys = syncKeys(options.prefix);
     const versions = (this.#versions = new DefinitionVersions({ hash: options.definitionsHash ?? 'initial', syncs: options.syncs }));
+    // Connections of one provider account (same token and host) spend one budget: see budget-owner.ts.
+    const budgets = budgetOwners(options.connections.values());
     this.ctx = {
       redis: options.redis,
       keys,
@@ -86,7 +89,7 @@ export class SyncEngine {
       versions,
       connectors: new ConnectorPool(options.connections, (connection) =>
         connection.rateLimit
-          ? new RedisRequestGate(options.redis, keys.requestBudget(connection.name), connection.rateLimit, connection.rateLimit.marginMs)
+          ? new RedisRequestGate(options.redis, keys.requestBudget(budgets.get(connection.name) ?? connection.name), connection.rateLimit, connection.rateLimit.marginMs)
           : undefined,
       ),
       breaker: new ConnectionBreaker(),

@@ -180,6 +180,12 @@ describe('two Propexo connections of one account, one integration each', () => {
     expect(await syncQueueJobs()).toBe(jobs);
   });
 
+  it('the two connections of one account spend one request budget (Propexo counts its limit per account)', async () => {
+    const budgets = await t.engine.ctx.redis.keys(t.engine.ctx.keys.requestBudget('*'));
+    const names = budgets.map((key) => key.slice(key.lastIndexOf(':') + 1)).filter((name) => name.startsWith('propexo'));
+    expect(names).toEqual(['propexo-a']);
+  });
+
   it('the integration not read stays out of both Trata organisations', () => {
     for (const side of ['a', 'b'] as const) {
       for (const other of seeded.c) expect(emails(trata[side])).not.toContain(other.email_1);
