@@ -9,6 +9,7 @@
  * the caller rewinds again once the run ended. The check and the write are one script, so a run that starts in
  * between cannot read the old cursor and then overwrite the new one.
  */
+import { providers } from '../providers/registry.ts';
 import type { Connector, Cursor } from '../providers/types.ts';
 import type { SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
@@ -87,7 +88,8 @@ function sinceOf(connector: Connector | null, json: string | null): string | nul
 /** Where the sync's next normal (incremental) run starts reading. */
 export async function cursorState(ctx: SyncContext, sync: SyncDefinition): Promise<CursorState> {
   const connector = sourceOf(ctx, sync);
-  const incremental = connector?.capabilities.incremental ?? false;
+  // Unconfigured here (an API process without that connection), the provider says what its listing can do.
+  const incremental = (connector ?? providers[sync.source.provider]).capabilities.incremental;
   const json = incremental ? await ctx.redis.get(ctx.keys.cursor(sync.name)) : null;
   return { sync: sync.name, incremental, readsFrom: sinceOf(connector, json) };
 }
@@ -105,13 +107,15 @@ export async function rewindCursor(ctx: SyncContext, sync: SyncDefinition, to: s
     since = new Date(ms).toISOString();
   }
   const connector = sourceOf(ctx, sync);
-  const incremental = connector?.capabilities.incremental ?? false;
+  // Unconfigured here (an API process without that connection), the provider says what its listing can do.
+  const incremental = (connector ?? providers[sync.source.provider]).capabilities.incremental;
   let cursor: Cursor = null;
   if (since !== null && incremental) {
-    if (!connector?.cursorAt) throw new RewindSourceError(`${sync.source.provider} cannot be read from a time`);
+    if (connector === null) {
+      throw new RewindSourceError(`the source connection "${sync.source.connection}" of ${sync.name} is not configured in this process: a rewind to a time needs it (a rewind to "start" does not)`);
+    }
+    if (!connector.cursorAt) throw new RewindSourceError(`${sync.source.provider} cannot be read from a time`);
     cursor = connector.cursorAt(since);
-  } else if (since !== null && connector === null) {
-    throw new RewindSourceError(`the source connection "${sync.source.connection}" of ${sync.name} is not configured in this process: a rewind to a time needs it (a rewind to "start" does not)`);
   }
 
   const active = ctx.keys.activeRun(sync.name);

@@ -96,6 +96,16 @@ describe('rewind (POST /v1/syncs/{name}/cursor)', () => {
     }
     expect((await rewind('start')).statusCode).toBe(200);
     await h.redis.del(keys.activeRun(SYNC));
+
+    // A source this process has no connection for (no Propexo here): to a time needs it, to the start does not.
+    const noSource = await rewind('2026-01-01T00:00:00Z', 'propexo-to-trata');
+    expect(noSource.statusCode).toBe(409);
+    expect(noSource.json()).toMatchObject({ error: 'SOURCE_NOT_CONFIGURED', message: expect.stringContaining('"propexo"') });
+    expect((await rewind('start', 'propexo-to-trata')).statusCode).toBe(200);
+    // A source read whole by every run (Overplane): accepted, and it says a rewind changes nothing there.
+    const fullScan = await rewind('2026-01-01T00:00:00Z', 'overplane-to-trata');
+    expect(fullScan.statusCode).toBe(200);
+    expect(fullScan.json()).toEqual({ sync: 'overplane-to-trata', incremental: false, reads_from: null, previous_reads_from: null });
   });
 
   it('shows on the runs page, and its form rewinds (CSRF-checked like the other buttons)', async () => {
