@@ -39,7 +39,8 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   worker.stdout?.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
-  await until(() => lines.some((l) => l.includes('schedules in place')), 15_000, 'the worker to start');
+  // A cold start of the CLI takes seconds on a loaded 2-core machine.
+  await until(() => lines.some((l) => l.includes('schedules in place')), 45_000, 'the worker to start');
 });
 
 afterAll(async () => {
