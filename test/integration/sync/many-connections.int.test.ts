@@ -125,6 +125,18 @@ describe('two Trata and two PowerChord connections (US and EU) in one deployment
     expect(eu.regions.eu.store.byExternalId('same-id-in-both')).toEqual([]);
   });
 
+  it('keeps its Redis state per connection pair and its push queues per connection, none under a provider\'s name', async () => {
+    const base = t.prefix.replace(/[{}]/g, '');
+    const keys = await t.engine.ctx.redis.keys(`*${base}*`);
+    // Per-record state (crosswalk, echo, sent state, intents): one hash tag per source and target connection pair.
+    const pairs = new Set(keys.map((k) => new RegExp(`\\{${base}:r:([a-z0-9-]+:[a-z0-9-]+):\\d+\\}`).exec(k)?.[1]).filter((p) => p !== undefined));
+    expect([...pairs].sort()).toEqual(['trata-one:brand-eu', 'trata-one:brand-us', 'trata-two:brand-eu', 'trata-two:brand-us']);
+    // One push queue per target connection; nothing is kept under a provider's default connection.
+    const queues = new Set(keys.map((k) => /:(push-[a-z0-9-]+):/.exec(k)?.[1]).filter((q) => q !== undefined));
+    expect([...queues].sort()).toEqual(['push-brand-eu', 'push-brand-us']);
+    expect(keys.filter((k) => /[:{](trata|powerchord)[:}]/.test(k) || k.includes('push-powerchord') || k.includes('push-trata'))).toEqual([]);
+  });
+
   it('lists the four connections with where each is defined, and per-connection syncs', async () => {
     const names = t.engine.ctx.connectors.names().sort();
     expect(names).toEqual(['brand-eu', 'brand-us', 'trata-one', 'trata-two']);
