@@ -69,7 +69,7 @@ export const COMMANDS = {
   sample: {
     synopsis: 'sample <provider>',
     summary:
-      "print one source record of trata, overplane or propexo as its simulator serves it (the sandbox's\nseed), in the shape preview reads: crm-bridge sample trata | crm-bridge preview mappings/trata-to-propexo.yaml -",
+      "print one source record of trata, overplane or propexo as its simulator serves it (the sandbox's\nseed), in the shape preview reads:\n  crm-bridge sample trata | crm-bridge preview mappings/trata-to-propexo.yaml -",
     options: {},
     positionals: true,
   },
