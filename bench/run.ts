@@ -285,7 +285,11 @@ async function main(): Promise<void> {
   // What crm-bridge keeps for the records it tracks (state, run ledgers, retained jobs), less an empty Redis.
   const keptBytes = usedMemory - empty.reduce((sum, n) => sum + n.usedMemory, 0);
   const totalKeys = usage.reduce((sum, n) => sum + n.keys, 0);
+  // Per shard: its keys and used_memory, and its share of each (memory: what it gained over the run, since an
+  // empty node's own ~1 MB would otherwise even the shares out).
   const shards = usage.map((n, i) => ({
+    keys: n.keys,
+    used_memory: n.usedMemory,
     keys_share: round(n.keys / Math.max(1, totalKeys), 3),
     memory_share: round((n.usedMemory - (empty[i]?.usedMemory ?? 0)) / Math.max(1, keptBytes), 3),
   }));
@@ -332,7 +336,9 @@ async function main(): Promise<void> {
     redis_used_memory_mb: round(usedMemory / (1024 * 1024), 1),
     redis_bytes_per_tracked_record: round(keptBytes / records, 1),
     cluster,
-    ...(cluster ? { shards } : {}),
+    ...(cluster
+      ? { shards, cluster_max_shard_key_share: Math.max(...shards.map((x) => x.keys_share)), cluster_max_shard_memory_share: Math.max(...shards.map((x) => x.memory_share)) }
+      : {}),
     rounds,
   };
 
@@ -362,7 +368,7 @@ async function main(): Promise<void> {
     `unchanged re-sync / addBulk      ${result.ratio_unchanged_to_addbulk ?? '-'}  (target >= 0.75)`,
     `worker peak RSS (product phases) ${result.peak_rss_mb} MB  (target <= 300 MB at 100k)`,
     `Redis used_memory after phases   ${result.redis_used_memory_mb} MB; ${result.redis_bytes_per_tracked_record} bytes per tracked record (less an empty Redis)`,
-    ...(cluster ? [`shards (keys / memory share)     ${shards.map((s) => `${s.keys_share} / ${s.memory_share}`).join(', ')}  (target: each <= 0.5)`] : []),
+    ...(cluster ? [`shards (keys / memory share)     ${shards.map((s) => `${s.keys_share} / ${s.memory_share} (${s.keys} keys, ${round(s.used_memory / (1024 * 1024), 1)} MB)`).join(', ')}  (target: each <= 0.5)`] : []),
     JSON.stringify(result),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
