@@ -31,7 +31,7 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
     ...(ctx.versions ? { definitions: ctx.versions.current.hash } : {}),
   };
   await ctx.queues.queue(SYNC_QUEUE).add('page', first, { jobId: childJobId(runId, 'p0'), priority: pagePriority(0) });
-  ctx.logger.info({ sync: sync.name, runId, trigger: data.trigger, full: data.full, from: first.cursor }, 'run started');
+  ctx.logger.info({ sync: sync.name, runId, trigger: data.trigger, full: data.full, from: first.cursor, definitions: first.definitions }, 'run started');
   return { runId };
 }
 
