@@ -195,7 +195,7 @@ async function writeOne(
   connector: Connector,
   runId: string,
   record: PushRecord,
-  { sent, targetId, intent }: PushState,
+  { sent, targetId, intent, storedIntent }: PushState,
   call: CallState,
   signal?: AbortSignal,
 ): Promise<Outcome> {
@@ -216,6 +216,8 @@ async function writeOne(
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
 
+  // What a claim of the create must still find (stored form): anything else means another execution got there.
+  let seenIntent = storedIntent === undefined ? intent : storedIntent;
   const pendingCreate = intent?.startsWith('pending:') ? intent.slice(intent.lastIndexOf(':') + 1) : null;
   if (pendingCreate && connector.writeStatus) {
     // An earlier create was accepted as an async write: its status says whether the record exists. That create
@@ -226,6 +228,7 @@ async function writeOne(
     }
     if (status.status === 'FAILURE') {
       await ctx.links.clearIntents(scope, [record.sourceId]);
+      seenIntent = null;
     } else {
       if (!status.createdRecordId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${pendingCreate} succeeded but named no record id`, 'NO_RECORD_ID') };
       const createdId = status.createdRecordId;
@@ -250,7 +253,13 @@ async function writeOne(
   }
   call.operation = 'create';
   call.intentWritten = true;
-  await ctx.links.recordIntent(scope, record.sourceId, runId);
+  if (!(await ctx.links.recordIntent(scope, record.sourceId, runId, seenIntent))) {
+    // Another execution of this push claimed the create since this one read the record's state (a job taken over
+    // after its lock lapsed while its first worker still ran it): creating as well would make a duplicate. The
+    // retry reads the state again and finds the link (an update) or the other's intent.
+    call.intentWritten = false;
+    return { kind: 'retry', record: { ...record, lastError: 'another execution of this push was creating the record at the same time' } };
+  }
   let linked = false;
   call.createSent = true;
   const created = await connector.create!(record.body, {

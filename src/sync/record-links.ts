@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { ProviderName } from '../providers/types.ts';
 import type { RedisClient } from '../redis/connection.ts';
@@ -61,19 +61,58 @@ end
 return 1
 `;
 
+// Claims creates. Record i: KEYS[2i-1] its intent hash, KEYS[2i] its crosswalk hash (all of one partition);
+// ARGV[3i-2..3i] its id, the intent its claimer read ('' for none), the intent to write. The intent is written only
+// if the record has no link and its intent is still the one read; the answer is 1 (claimed) or 0 per record.
+const CLAIM_EACH = `
+local out = {}
+for i = 1, #KEYS / 2 do
+  local field, seen = ARGV[3 * i - 2], ARGV[3 * i - 1]
+  if redis.call('HEXISTS', KEYS[2 * i], field) == 0 and (redis.call('HGET', KEYS[2 * i - 1], field) or '') == seen then
+    redis.call('HSET', KEYS[2 * i - 1], field, ARGV[3 * i])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
+`;
+
+/**
+ * A claim written over an intent of the same run carries a suffix (`<run>~<nonce>`), so that two executions that both
+ * read that intent cannot both claim. Readers see the run only.
+ */
+const CLAIM_SUFFIX = '~';
+function intentRun(stored: string | null): string | null {
+  if (stored === null) return null;
+  const cut = stored.indexOf(CLAIM_SUFFIX);
+  return cut < 0 ? stored : stored.slice(0, cut);
+}
+
 /** A script and its SHA1, sent as EVALSHA (and as EVAL once when Redis does not hold it yet). */
 interface Script {
   lua: string;
   sha: string;
 }
 const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
-const SCRIPTS = { hgetEach: script(HGET_EACH), hashOps: script(HASH_OPS), countWrites: script(COUNT_WRITES) };
+const SCRIPTS = { hgetEach: script(HGET_EACH), hashOps: script(HASH_OPS), countWrites: script(COUNT_WRITES), claimEach: script(CLAIM_EACH) };
 
 /** A call for one partition: the script, its keys (one slot) and its arguments. */
 interface SlotCall {
   script: keyof typeof SCRIPTS;
   keys: string[];
   args: string[];
+}
+
+/** One record's create claim (see CLAIM_EACH). */
+interface Claim {
+  tag: string;
+  intentKey: string;
+  crosswalkKey: string;
+  sourceId: string;
+  /** The intent as the claimer read it (stored form), null for none. */
+  seen: string | null;
+  value: string;
 }
 
 /** One hash write: set (`value` given) or delete a field. */
@@ -116,6 +155,8 @@ export interface PushState {
   targetId: string | null;
   /** The run that started a create whose outcome is not recorded. */
   intent: string | null;
+  /** The intent as stored (a claim may carry a suffix, see CLAIM_SUFFIX): what a new claim must still find. */
+  storedIntent?: string | null;
 }
 
 /** What the page processor reads per record: the last sent state, and what a sync from the target wrote into it. */
@@ -128,11 +169,13 @@ export class RecordLinks {
   readonly #redis: RedisClient;
   readonly #keys: SyncKeys;
   readonly #writes: DataLoader<{ tag: string; ops: HashOp[] }, true>;
+  readonly #claims: DataLoader<Claim, boolean>;
 
   constructor(redis: RedisClient, keys: SyncKeys) {
     this.#redis = redis;
     this.#keys = keys;
     this.#writes = new DataLoader((writes) => this.#flushWrites(writes), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
+    this.#claims = new DataLoader((claims) => this.#flushClaims(claims), { cache: false, batchScheduleFn: (run) => setImmediate(run) });
   }
 
   /** The partition of `own`'s record `id` paired with `other`, and its bucket. */
@@ -148,7 +191,7 @@ export class RecordLinks {
       keys.crosswalk(bucket),
       keys.intent(bucket),
     ]);
-    return values.map(([sent, targetId, intent]) => ({ sent: sent ?? null, targetId: targetId ?? null, intent: intent ?? null }));
+    return values.map(([sent, targetId, intent]) => ({ sent: sent ?? null, targetId: targetId ?? null, intent: intentRun(intent ?? null), storedIntent: intent ?? null }));
   }
 
   /** The sent state and the echo state (what a sync from the target wrote into the record) of each record. */
@@ -229,10 +272,17 @@ export class RecordLinks {
     await this.#writes.load({ tag: keys.tag, ops: [{ key: keys.intent(bucket), field: sourceId, value: `pending:${runId}:${writeJobId}` }] });
   }
 
-  /** A create of this record is about to be sent by `runId`: durable before the call, so a crash can be told. */
-  async recordIntent(scope: PushScope, sourceId: string, runId: string): Promise<void> {
+  /**
+   * A create of this record is about to be sent by `runId`: durable before the call, so a crash can be told. It is
+   * also a claim: written only if the record is still unlinked and its intent is still `seen` (what this execution
+   * read, in stored form). False: another execution of the same push got there first (a job taken over after its
+   * lock lapsed, while its first worker still ran it), and this one must not create.
+   */
+  async recordIntent(scope: PushScope, sourceId: string, runId: string, seen: string | null = null): Promise<boolean> {
     const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
-    await this.#writes.load({ tag: keys.tag, ops: [{ key: keys.intent(bucket), field: sourceId, value: runId }] });
+    // Over an intent of the same run, a claim must differ from what both executions read.
+    const value = intentRun(seen) === runId ? `${runId}${CLAIM_SUFFIX}${randomBytes(4).toString('hex')}` : runId;
+    return this.#claims.load({ tag: keys.tag, intentKey: keys.intent(bucket), crosswalkKey: keys.crosswalk(bucket), sourceId, seen, value });
   }
 
   /** The provider answered that these creates did not happen, or a human lifted the hold: no intent is left. */
@@ -324,6 +374,26 @@ export class RecordLinks {
     const tags = [...groups.keys()];
     const replies = await this.#send([...groups.values()]);
     return new Map(tags.flatMap((tag, i) => (replies[i] instanceof Error ? [[tag, replies[i]] as const] : [])));
+  }
+
+  /** One burst of coalesced create claims: one CLAIM_EACH per partition, all sent together; each caller gets its own answer. */
+  async #flushClaims(claims: readonly Claim[]): Promise<Array<boolean | Error>> {
+    const groups = new Map<string, { call: SlotCall; members: number[] }>();
+    claims.forEach((c, i) => {
+      let group = groups.get(c.tag);
+      if (!group) groups.set(c.tag, (group = { call: { script: 'claimEach', keys: [], args: [] }, members: [] }));
+      group.call.keys.push(c.intentKey, c.crosswalkKey);
+      group.call.args.push(c.sourceId, c.seen ?? '', c.value);
+      group.members.push(i);
+    });
+    const groupList = [...groups.values()];
+    const replies = await this.#send(groupList.map((g) => g.call)).catch((error: unknown) => groupList.map(() => toError(error)));
+    const out: Array<boolean | Error> = claims.map(() => false);
+    groupList.forEach((group, g) => {
+      const reply = replies[g];
+      group.members.forEach((member, j) => (out[member] = reply instanceof Error ? reply : Number((reply as unknown[])[j]) === 1));
+    });
+    return out;
   }
 
   /** One burst of coalesced intent and link writes: one pipeline, one call per partition; each caller gets its partition's outcome. */
