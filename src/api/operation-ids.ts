@@ -20,6 +20,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/syncs/{name}/cursor': 'rewindCursor',
   'GET /v1/connections': 'listConnections',
   'GET /v1/connections/{name}/check': 'checkConnection',
+  'GET /v1/connections/{name}/runs': 'listConnectionRuns',
   'POST /v1/webhooks/propexo': 'receivePropexoWebhook',
   'GET /healthz': 'getHealth',
   'GET /readyz': 'getReadiness',

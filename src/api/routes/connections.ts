@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CHECK_STATUSES, checkConnection } from '../../bootstrap/connection-check.ts';
 import type { ConnectionConfig } from '../../providers/types.ts';
+import type { SyncDefinition } from '../../sync/definition.ts';
 import type { AppDeps } from '../deps.ts';
-import { ApiError, ApiErrorCode } from '../errors.ts';
-import { ErrorResponse } from '../schemas.ts';
+import { ApiError, ApiErrorCode, withDeadline } from '../errors.ts';
+import { runView } from '../job-view.ts';
+import { ErrorResponse, RunView } from '../schemas.ts';
 
 const ConnectionCheckView = z.object({
   connection: z.string(),
@@ -32,6 +34,11 @@ const ListQuery = z.strictObject({
   provider: z.string().optional().describe('only the connections of this provider'),
   check: z.enum(['true', 'false']).default('false').describe('also check each connection with one cheap authenticated call'),
 });
+/** A connection's runs are merged from its syncs' ledgers (each keeps at most 500): a shallow window, newest first. */
+const RunsQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
 /** Each check makes one call to its provider, bounded by this. */
 const CHECK_TIMEOUT_MS = 5_000;
@@ -40,6 +47,12 @@ const CHECK_TIMEOUT_MS = 5_000;
 export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const pool = deps.engine.ctx.connectors;
   const check = (config: ConnectionConfig) => checkConnection(config, () => pool.get(config.name), CHECK_TIMEOUT_MS);
+  const uses = (sync: SyncDefinition, connection: string) => [sync.source.connection, ...sync.targets.map((t) => t.connection)].includes(connection);
+  const known = (name: string) => {
+    const config = pool.config(name);
+    if (!config) throw new ApiError(404, ApiErrorCode.NOT_FOUND, `no connection named "${name}" is configured`, [{ field: 'params.name', message: 'unknown connection' }]);
+    return config;
+  };
 
   app.get('/v1/connections', {
     schema: {
@@ -58,7 +71,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       connections: await Promise.all(
         configs.map(async (config) => ({
           ...describeConnection(config),
-          syncs: syncs.filter((s) => [s.source.connection, ...s.targets.map((t) => t.connection)].includes(config.name)).map((s) => s.name),
+          syncs: syncs.filter((s) => uses(s, config.name)).map((s) => s.name),
           ...(withCheck === 'true' ? { check: await check(config) } : {}),
         })),
       ),
@@ -74,10 +87,28 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       params: ConnectionParams,
       response: { 200: ConnectionCheckView, ...errors },
     },
+  }, async (request) => check(known(request.params.name)));
+
+  app.get('/v1/connections/:name/runs', {
+    schema: {
+      operationId: 'listConnectionRuns',
+      summary: "A connection's runs",
+      description:
+        'The runs of every sync that reads from or writes to this connection, newest first, paged (`offset` up to 1000). A run reads its one source and writes to every target of its sync, so it is listed under each of them.',
+      tags: ['connections'],
+      params: ConnectionParams,
+      querystring: RunsQuery,
+      response: { 200: z.object({ total: z.number(), offset: z.number(), limit: z.number(), items: z.array(RunView) }), ...errors },
+    },
   }, async (request) => {
-    const config = pool.config(request.params.name);
-    if (!config) throw new ApiError(404, ApiErrorCode.NOT_FOUND, `no connection named "${request.params.name}" is configured`, [{ field: 'params.name', message: 'unknown connection' }]);
-    return check(config);
+    const { name } = request.params;
+    known(name);
+    const { offset, limit } = request.query;
+    const syncs = [...deps.engine.syncs.values()].filter((s) => uses(s, name));
+    // The newest offset + limit of each sync hold the newest offset + limit of them all.
+    const pages = await withDeadline(Promise.all(syncs.map((s) => deps.engine.ledger.runs(s.name, 0, offset + limit))), deps.redisDeadlineMs ?? 800);
+    const runs = pages.flatMap((p) => p.runs).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return { total: pages.reduce((sum, p) => sum + p.total, 0), offset, limit, items: runs.slice(offset, offset + limit).map(runView) };
   });
 };
 

@@ -88,6 +88,22 @@ describe('GET /v1/syncs/{name}/errors?connection=', () => {
   });
 });
 
+describe('GET /v1/connections/{name}/runs', () => {
+  it('lists the runs of every sync reading from or writing to the connection, newest first, paged', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await t.engine.ledger.open('run-connection-filters-2', { sync: 'other', trigger: 'api', full: false });
+    const us = (await get('/v1/connections/brand-us/runs')).json() as { total: number; items: Array<{ job_id: string; sync: string }> };
+    expect(us.total).toBe(2);
+    expect(us.items.map((r) => [r.sync, r.job_id])).toEqual([['other', 'run-connection-filters-2'], ['fan-out', RUN]]);
+    const second = (await get('/v1/connections/brand-us/runs?offset=1&limit=1')).json() as { items: Array<{ job_id: string }> };
+    expect(second.items.map((r) => r.job_id)).toEqual([RUN]);
+    expect(((await get('/v1/connections/brand-eu/runs')).json() as { items: Array<{ sync: string }> }).items.map((r) => r.sync)).toEqual(['fan-out']);
+    expect(((await get('/v1/connections/trata-two/runs')).json() as { items: Array<{ sync: string }> }).items.map((r) => r.sync)).toEqual(['other']);
+    const unknown = await app.inject({ method: 'GET', url: '/v1/connections/nope/runs', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
 describe('the runs page filters by connection', () => {
   it('lists only the syncs reading from or writing to the chosen connection, each connection a link', async () => {
     const all = (await get('/admin/runs')).body;
