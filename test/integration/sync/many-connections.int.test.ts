@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../src/bootstrap/definitions.ts';
 import { configuredConnections } from '../../../src/config/connections.ts';
+import { registry } from '../../../src/metrics.ts';
 import { parseEnv } from '../../../src/config/env.ts';
 import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
@@ -135,6 +136,17 @@ describe('two Trata and two PowerChord connections (US and EU) in one deployment
     const queues = new Set(keys.map((k) => /:(push-[a-z0-9-]+):/.exec(k)?.[1]).filter((q) => q !== undefined));
     expect([...queues].sort()).toEqual(['push-brand-eu', 'push-brand-us']);
     expect(keys.filter((k) => /[:{](trata|powerchord)[:}]/.test(k) || k.includes('push-powerchord') || k.includes('push-trata'))).toEqual([]);
+  });
+
+  it('labels its metrics by connection: each brand counts its own creates, each source its own calls', async () => {
+    const text = await registry.metrics();
+    // The first test's runs (the same-id test adds one create per brand-us run): at least each organisation's people.
+    for (const brand of ['brand-us', 'brand-eu']) {
+      const created = new RegExp(`crm_bridge_records_pushed_total\\{provider="powerchord",connection="${brand}",op="created"\\} (\\d+)`).exec(text);
+      expect(Number(created?.[1]), brand).toBeGreaterThanOrEqual(seeded.one.length + seeded.two.length);
+    }
+    for (const source of ['trata-one', 'trata-two']) expect(text).toMatch(new RegExp(`crm_bridge_provider_http_requests_total\\{provider="trata",connection="${source}",status="200"\\}`));
+    expect(text).not.toMatch(/connection="(trata|powerchord)"/);
   });
 
   it('lists the four connections with where each is defined, and per-connection syncs', async () => {
