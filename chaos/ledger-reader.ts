@@ -1,12 +1,14 @@
 /**
  * Reads crm-bridge's ledger straight from Redis (run summaries, run errors, the sync's failed records, a record's
  * crosswalk and intent), through the product's own key layout. Read-only; every read retries while the nemesis
- * has Redis down or paused.
+ * has Redis down or paused. On a cluster it reads through an ioredis Cluster client (the keys live on three
+ * shards); a read waiting on a node the nemesis took down gives up after READ_TIMEOUT_MS and is tried again.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { queuePrefix } from '../src/queues/factory.ts';
 import { placeOf, syncKeys, type SyncKeys } from '../src/sync/keys.ts';
+import type { RedisClient } from '../src/redis/connection.ts';
 import { RecordLinks } from '../src/sync/record-links.ts';
 import type { Report } from './checker.ts';
 
@@ -47,21 +49,40 @@ function toReport(raw: string): (Report & { sourceId: string; target: string }) 
   }
 }
 
+const READ_TIMEOUT_MS = 3_000;
+
+/** A read that has not answered within `ms` fails (a cluster client queues commands for a node that is down). */
+function within<T>(ms: number, read: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`ledger read took over ${ms} ms`)), ms)));
+  return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+}
+
+function connectReader(redisUrl: string, cluster: boolean): RedisClient {
+  const node = { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 1_000 };
+  if (!cluster) return new Redis(redisUrl, { ...node, retryStrategy: () => 200 });
+  const url = new URL(redisUrl);
+  return new Cluster([{ host: url.hostname, port: Number(url.port) }], {
+    clusterRetryStrategy: () => 200,
+    redisOptions: { ...node, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
+  });
+}
+
 export class LedgerReader {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly keys: SyncKeys;
 
-  constructor(redisUrl: string, prefix: string) {
-    this.#redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 1_000, retryStrategy: () => 200 });
+  constructor(redisUrl: string, prefix: string, options: { cluster?: boolean } = {}) {
+    this.#redis = connectReader(redisUrl, options.cluster ?? false);
     this.#redis.on('error', () => {});
     this.keys = syncKeys(prefix);
   }
 
-  async #retry<T>(read: (redis: Redis) => Promise<T>, totalMs = 30_000): Promise<T> {
+  async #retry<T>(read: (redis: RedisClient) => Promise<T>, totalMs = 30_000): Promise<T> {
     const deadline = Date.now() + totalMs;
     for (;;) {
       try {
-        return await read(this.#redis);
+        return await within(READ_TIMEOUT_MS, read(this.#redis));
       } catch (error) {
         if (Date.now() > deadline) throw error;
         await sleep(250);
@@ -72,7 +93,7 @@ export class LedgerReader {
   /** One run's summary; null while Redis cannot be read (the caller polls again) or if there is none. */
   async tryRun(runId: string): Promise<RunState | null> {
     try {
-      return await this.#readRun(this.#redis, runId);
+      return await within(READ_TIMEOUT_MS, this.#readRun(this.#redis, runId));
     } catch {
       return null;
     }
@@ -83,11 +104,11 @@ export class LedgerReader {
   }
 
   /** A run's keys carry its sync's hash tag: found through the run → sync index. */
-  async #syncOf(redis: Redis, runId: string): Promise<string> {
+  async #syncOf(redis: RedisClient, runId: string): Promise<string> {
     return (await redis.get(this.keys.runSync(runId))) ?? '';
   }
 
-  async #readRun(redis: Redis, runId: string): Promise<RunState | null> {
+  async #readRun(redis: RedisClient, runId: string): Promise<RunState | null> {
     const raw = await redis.hgetall(this.keys.run(await this.#syncOf(redis, runId), runId));
     if (!raw['sync']) return null;
     return {

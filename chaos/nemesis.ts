@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildHandle } from '../bench/ipc.ts';
 import { seededRandom, type FaultConfig } from '../src/simulators/faults.ts';
 import type { ProductProcess } from './processes.ts';
-import type { ChaosRedis } from './redis-server.ts';
+import type { RedisUnderTest } from './redis-server.ts';
 import { SIMULATED, type Simulated } from './simulated.ts';
 
 export const FAULT_KINDS = [
@@ -33,6 +33,8 @@ export interface PlannedFault {
   gapMs: number;
   sim?: Simulated;
   worker?: number;
+  /** The Redis node a Redis fault hits (on a cluster; absent on a single server). */
+  node?: number;
   /** Share of requests faulted (5xx, hang, reset, answer lost). */
   rate?: number;
   /** 429s in the burst. */
@@ -56,6 +58,9 @@ export interface PlanOptions {
   /** Every kind exactly once, in a seeded order, with short faults (the test suite's short run). */
   once: boolean;
   workers: number;
+  /** Redis nodes a Redis fault can hit (3 on a cluster). The node is drawn only when there are several, so a seed's
+   * schedule on a single server stays what it was. @default 1 */
+  redisNodes?: number;
 }
 
 const between = (random: () => number, low: number, high: number) => Math.round(low + random() * (high - low));
@@ -71,6 +76,7 @@ export function planSchedule(options: PlanOptions): PlannedFault[] {
     [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
   }
   const short = options.once;
+  const redisNodes = options.redisNodes ?? 1;
   const schedule: PlannedFault[] = [];
   let at = 1_000;
   for (let i = 0; short ? i < kinds.length : at < options.durationMs; i++) {
@@ -85,9 +91,11 @@ export function planSchedule(options: PlanOptions): PlannedFault[] {
       case 'redis-kill':
         // Down about 2 s, as an operator's restart (or a supervisor's) would take.
         fault.durationMs = between(random, 1_800, 2_400);
+        if (redisNodes > 1) fault.node = Math.floor(random() * redisNodes);
         break;
       case 'redis-pause':
         fault.durationMs = short ? between(random, 1_200, 1_800) : between(random, 1_500, 3_000);
+        if (redisNodes > 1) fault.node = Math.floor(random() * redisNodes);
         break;
       case 'worker-kill':
         fault.worker = Math.floor(random() * options.workers);
@@ -126,6 +134,7 @@ export function describeFault(fault: PlannedFault): string {
   const parts: string[] = [fault.kind];
   if (fault.sim) parts.push(`on ${fault.sim}`);
   if (fault.worker !== undefined) parts.push(`worker-${fault.worker + 1}`);
+  if (fault.node !== undefined) parts.push(`redis node ${fault.node + 1}`);
   if (fault.rate !== undefined) parts.push(`${Math.round(fault.rate * 100)} % of calls`);
   if (fault.burst !== undefined) parts.push(`${fault.burst} calls`);
   parts.push(`for ${(fault.durationMs / 1000).toFixed(1)} s`);
@@ -133,7 +142,7 @@ export function describeFault(fault: PlannedFault): string {
 }
 
 export interface NemesisDeps {
-  redis: ChaosRedis;
+  redis: RedisUnderTest;
   workers: ProductProcess[];
   simulators: ChildHandle;
   /** ms since the harness's t0. */
@@ -173,14 +182,14 @@ export async function runNemesis(schedule: readonly PlannedFault[], deps: Nemesi
     let note: string | undefined;
     switch (fault.kind) {
       case 'redis-kill':
-        await deps.redis.kill();
+        await deps.redis.kill(fault.node ?? 0);
         await sleep(fault.durationMs);
-        await deps.redis.restart();
+        await deps.redis.restart(fault.node ?? 0);
         break;
       case 'redis-pause':
-        deps.redis.pause();
+        deps.redis.pause(fault.node ?? 0);
         await sleep(fault.durationMs);
-        deps.redis.resume();
+        deps.redis.resume(fault.node ?? 0);
         break;
       case 'worker-kill': {
         const worker = deps.workers[fault.worker ?? 0]!;

@@ -45,8 +45,11 @@ export class ProductProcess {
     return this.#child !== null && this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
-  /** Spawns the process and waits for its ready line (or its early death). */
-  async start(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Spawns the process and waits for its ready line (or its early death). 60 s: on the shared 2-core machine under
+   * load, a process took 23 s to connect to a cluster and check its connections.
+   */
+  async start(timeoutMs = 60_000): Promise<void> {
     this.starts++;
     this.#log.write(`\n=== chaos: start #${this.starts} at ${new Date().toISOString()} ===\n`);
     const child = spawn(process.execPath, ['src/cli.ts', ...this.#args], { cwd: root, env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,13 +1,83 @@
 /**
- * The harness's own redis-server: AOF with `appendfsync everysec` (production's setting), on a data directory of
- * its own, on a fixed port so that it can be killed with SIGKILL and started again on the same directory and port
- * (clients reconnect to the same URL), or paused with SIGSTOP / SIGCONT.
+ * The harness's Redis, as the nemesis sees it: one redis-server (ChaosRedis), or a 3-master Redis Cluster
+ * (ChaosCluster, `--cluster`). Either way AOF with `appendfsync everysec` (production's setting), each node on a
+ * data directory and a fixed port of its own, so that it can be killed with SIGKILL and started again on the same
+ * directory and port (clients reconnect to the same address), or paused with SIGSTOP / SIGCONT.
  */
+export interface RedisUnderTest {
+  readonly cluster: boolean;
+  /** Nodes a Redis fault can hit (1 for a single server); faults name one by index. */
+  readonly nodes: number;
+  /** The URL process number `i` (the API, then the workers) is given: on a cluster, node i mod 3, so each seeds its own. */
+  urlFor(i: number): string;
+  /** Where the harness's own ledger reader connects (a cluster client follows the slots from there). */
+  readonly url: string;
+  kill(node: number): Promise<void>;
+  restart(node: number): Promise<void>;
+  pause(node: number): void;
+  resume(node: number): void;
+  /** Graceful for a single server; the cluster's nodes are killed (their data is no longer needed). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** A 3-master cluster on loopback (src/redis/embedded-cluster.ts, as the cluster tests start it). */
+export class ChaosCluster implements RedisUnderTest {
+  readonly cluster = true;
+  readonly #cluster: EmbeddedCluster;
+
+  private constructor(cluster: EmbeddedCluster) {
+    this.#cluster = cluster;
+  }
+
+  static async start(dataDir: string, log: (message: string) => void): Promise<ChaosCluster> {
+    return new ChaosCluster(await startEmbeddedCluster({ dataDir: path.join(dataDir, 'redis-cluster'), masters: 3, log }));
+  }
+
+  get nodes(): number {
+    return this.#cluster.urls.length;
+  }
+
+  get url(): string {
+    return this.#cluster.urls[0]!;
+  }
+
+  urlFor(i: number): string {
+    return this.#cluster.urls[i % this.nodes]!;
+  }
+
+  /** `127.0.0.1:<port>` of a node, for the schedule's log. */
+  describe(node: number): string {
+    return `127.0.0.1:${this.#cluster.ports[node]}`;
+  }
+
+  kill(node: number): Promise<void> {
+    return this.#cluster.killNode(node);
+  }
+
+  restart(node: number): Promise<void> {
+    return this.#cluster.restartNode(node);
+  }
+
+  pause(node: number): void {
+    this.#cluster.pauseNode(node);
+  }
+
+  resume(node: number): void {
+    this.#cluster.resumeNode(node);
+  }
+
+  stop(options: { keepData?: boolean } = {}): Promise<void> {
+    return this.#cluster.stop(options);
+  }
+}
+
+/** One redis-server; the node index of a fault is ignored (there is one). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../src/redis/embedded-cluster.ts';
 import { ensureRedisServer, freePort } from '../src/redis/embedded-redis.ts';
 
 function ping(port: number): Promise<boolean> {
@@ -21,7 +91,9 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export class ChaosRedis {
+export class ChaosRedis implements RedisUnderTest {
+  readonly cluster = false;
+  readonly nodes = 1;
   readonly dataDir: string;
   readonly port: number;
   #child: ChildProcess | null = null;
@@ -43,6 +115,10 @@ export class ChaosRedis {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  urlFor(): string {
+    return this.url;
   }
 
   get pid(): number | undefined {

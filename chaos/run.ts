@@ -1,8 +1,11 @@
 /**
- * `npm run chaos [-- --records N --seed S --duration D --faults a,b --once]`: crm-bridge under faults nobody
- * planned, Jepsen-style. Real processes (redis-server with AOF, the four provider simulators, two `crm-bridge
- * worker`s and `crm-bridge api`), a nemesis applying a seeded schedule of faults while three syncs run, then a
- * checker comparing what the targets hold with what the ledger says, and two clean re-syncs that must converge.
+ * `npm run chaos [-- --records N --seed S --duration D --faults a,b --once --cluster]`: crm-bridge under faults
+ * nobody planned, Jepsen-style. Real processes (redis-server with AOF, the four provider simulators, two
+ * `crm-bridge worker`s and `crm-bridge api`), a nemesis applying a seeded schedule of faults while three syncs run,
+ * then a checker comparing what the targets hold with what the ledger says, and two clean re-syncs that must
+ * converge. `--cluster`: Redis is a 3-master Redis Cluster; each product process is given one node's URL (and finds
+ * the cluster by INFO cluster), and each Redis fault hits one node, drawn from the seed.
+ * `--faults <kind>`: only that kind, repeated over the schedule (one seed per fault kind).
  *
  * stdout: the schedule, the faults as applied, the findings with their evidence, and one JSON line last.
  * stderr: progress. Exit code 1 when any rule is broken (duplicates, lost records, stuck runs, no convergence,
@@ -19,7 +22,7 @@ import { CHAOS_SYNCS, judge, ledgerBalance, matchTarget, TARGET_OF, type ChaosSy
 import { LedgerReader, type RunState } from './ledger-reader.ts';
 import { describeFault, FAULT_KINDS, planSchedule, runNemesis, type AppliedFault, type FaultKind } from './nemesis.ts';
 import { ProductProcess } from './processes.ts';
-import { ChaosRedis } from './redis-server.ts';
+import { ChaosCluster, ChaosRedis, type RedisUnderTest } from './redis-server.ts';
 import type { JournalEntry, SimulatorsInfo, Truth } from './simulated.ts';
 
 const { values: flags } = parseArgs({
@@ -36,6 +39,8 @@ const { values: flags } = parseArgs({
     faults: { type: 'string' },
     /** Every fault kind exactly once, each short (the test suite's run). */
     once: { type: 'boolean', default: false },
+    /** Run on a 3-master Redis Cluster instead of one redis-server. */
+    cluster: { type: 'boolean', default: false },
     /** How long after the last fault every run must have reached a final status. */
     'settle-s': { type: 'string', default: '90' },
     /** Keep the data directory and the process logs even when every check passed. */
@@ -73,11 +78,12 @@ const stamp = (ms: number) => `+${(ms / 1000).toFixed(1).padStart(5)} s`;
 const log = (message: string) => process.stderr.write(`[chaos ${stamp(clock())}] ${message}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-const schedule = planSchedule({ seed, kinds: kinds as FaultKind[], durationMs, once: flags.once, workers: WORKERS });
+const REDIS_NODES = flags.cluster ? 3 : 1;
+const schedule = planSchedule({ seed, kinds: kinds as FaultKind[], durationMs, once: flags.once, workers: WORKERS, redisNodes: REDIS_NODES });
 
 // ---- processes -------------------------------------------------------------------------------------------
 
-let redis: ChaosRedis | null = null;
+let redis: RedisUnderTest | null = null;
 let simulators: ChildHandle | null = null;
 const product: ProductProcess[] = [];
 let ledger: LedgerReader | null = null;
@@ -87,7 +93,7 @@ async function cleanup(keepData: boolean): Promise<void> {
   await Promise.allSettled(product.map((p) => p.closeLog()));
   await simulators?.stop(5_000).catch(() => undefined);
   await ledger?.close();
-  await redis?.stop();
+  await redis?.stop({ keepData });
   if (!keepData) rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -122,6 +128,8 @@ function productEnv(redisUrl: string, sims: SimulatorsInfo, extra: Record<string
     POWERCHORD_TOKEN: sims.powerchord.token,
     POWERCHORD_TRUNK_ID: sims.powerchord.trunkId,
     POWERCHORD_ORGANIZATION_ID: 'org-chaos',
+    // CHAOS_PRODUCT_DEBUG=ioredis:cluster (say) turns on a library's debug output in every product process's log.
+    ...(process.env['CHAOS_PRODUCT_DEBUG'] ? { DEBUG: process.env['CHAOS_PRODUCT_DEBUG'] } : {}),
     ...extra,
   };
 }
@@ -308,13 +316,13 @@ interface Findings {
 }
 
 async function main(): Promise<number> {
-  out(`crm-bridge chaos: seed ${seed}, ${records} Trata + ${overplaneRecords} Overplane records, faults: ${kinds.join(', ')}${flags.once ? ' (each once)' : ''}`);
+  out(`crm-bridge chaos: seed ${seed}, ${records} Trata + ${overplaneRecords} Overplane records, faults: ${kinds.join(', ')}${flags.once ? ' (each once)' : ''}, redis: ${flags.cluster ? `a ${REDIS_NODES}-master cluster` : 'one server'}`);
   out('schedule (before it runs):');
   for (const fault of schedule) out(`  ${stamp(fault.at)}  ${describeFault(fault)}`);
 
   log(`data and logs in ${path.relative(root, dataDir)}`);
-  redis = await ChaosRedis.start(dataDir);
-  ledger = new LedgerReader(redis.url, PREFIX);
+  redis = flags.cluster ? await ChaosCluster.start(dataDir, log) : await ChaosRedis.start(dataDir);
+  ledger = new LedgerReader(redis.url, PREFIX, { cluster: redis.cluster });
   simulators = new ChildHandle('simulators', path.join(import.meta.dirname, 'simulators-process.ts'));
   await simulators.ready;
   const sims = await simulators.call<SimulatorsInfo>('info');
@@ -324,8 +332,9 @@ async function main(): Promise<number> {
 
   const api: Api = { url: `http://127.0.0.1:${await freePort()}`, token: randomBytes(32).toString('base64url') };
   const logDir = dataDir;
-  const apiProcess = new ProductProcess('api', ['api'], productEnv(redis.url, sims, { API_TOKENS: api.token, HOST: '127.0.0.1', PORT: api.url.split(':').at(-1)! }), logDir, 'API listening');
-  const workers = Array.from({ length: WORKERS }, (_, i) => new ProductProcess(`worker-${i + 1}`, ['worker'], productEnv(redis.url, sims, { WORKER_NAME: `chaos-worker-${i + 1}` }), logDir, 'workers started'));
+  // On a cluster each process seeds from its own node (the API node 1, the workers nodes 2 and 3).
+  const apiProcess = new ProductProcess('api', ['api'], productEnv(redis.urlFor(0), sims, { API_TOKENS: api.token, HOST: '127.0.0.1', PORT: api.url.split(':').at(-1)! }), logDir, 'API listening');
+  const workers = Array.from({ length: WORKERS }, (_, i) => new ProductProcess(`worker-${i + 1}`, ['worker'], productEnv(redis!.urlFor(i + 1), sims, { WORKER_NAME: `chaos-worker-${i + 1}` }), logDir, 'workers started'));
   product.push(apiProcess, ...workers);
   await Promise.all(product.map((p) => p.start()));
   log('api and workers up');
@@ -527,6 +536,7 @@ async function main(): Promise<number> {
   }
   const result = {
     seed,
+    redis: flags.cluster ? `cluster-${REDIS_NODES}` : 'single',
     records,
     overplane_records: overplaneRecords,
     faults: faultCounts,

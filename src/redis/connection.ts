@@ -20,8 +20,12 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.max(0, attempt - 1));
 }
 
-/** What ioredis and BullMQ raise when the connection is down (as opposed to an error a command answered). */
-const CONNECTION_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request/i;
+/**
+ * What ioredis and BullMQ raise when the connection is down (as opposed to an error a command answered). On a
+ * cluster, a node that is down shows as CLUSTERDOWN (the others marked it failed), as a MOVED loop (its slots'
+ * owner is not reachable: "Too many Cluster redirections") or as a slot map that cannot be read.
+ */
+const CONNECTION_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request|CLUSTERDOWN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available/i;
 
 /** True for the connection-level errors that the outage log already reports once per reconnect attempt. */
 export function isConnectionError(error: unknown): boolean {

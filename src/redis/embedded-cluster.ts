@@ -17,11 +17,22 @@ export interface EmbeddedCluster {
   urls: string[];
   ports: number[];
   password: string;
-  /** The redis-server process ids, in the order of `ports`. */
-  pids: number[];
+  /** The redis-server process ids, in the order of `ports` (a restarted node has a new one). */
+  readonly pids: number[];
   /** The node's URL that does not serve `key`'s slot (a client must follow MOVED to use it). */
   urlNotServing(key: string): Promise<string>;
-  stop(): Promise<void>;
+  /** `kill -9` of node `index` (the chaos harness's crash): nothing is flushed beyond what its AOF gave the kernel. */
+  killNode(index: number): Promise<void>;
+  /**
+   * Starts node `index` again on its own directory (its AOF and nodes.conf: same node id, same slots) and waits
+   * until it answers and sees the cluster ok again.
+   */
+  restartNode(index: number): Promise<void>;
+  /** SIGSTOP / SIGCONT of node `index`. */
+  pauseNode(index: number): void;
+  resumeNode(index: number): void;
+  /** Stops every node; the data directory is removed unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -61,7 +72,7 @@ export async function startEmbeddedCluster(options: { dataDir: string; masters?:
   const ports: number[] = [];
   for (let i = 0; i < masters; i++) ports.push(await clusterPort(taken));
   const children: ChildProcess[] = [];
-  const stop = async () => {
+  const stop = async (stopOptions: { keepData?: boolean } = {}) => {
     await Promise.all(
       children.map((child) => {
         if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -71,29 +82,33 @@ export async function startEmbeddedCluster(options: { dataDir: string; masters?:
         return exited;
       }),
     );
-    rmSync(options.dataDir, { recursive: true, force: true });
+    if (!stopOptions.keepData) rmSync(options.dataDir, { recursive: true, force: true });
   };
+  const nodeDir = (port: number) => path.resolve(options.dataDir, String(port));
+  // The password comes on stdin (a config file read from '-'), never on a command line others can see.
+  const spawnNode = (port: number) => {
+    const child = spawn('redis-server', ['-', '--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir(port)], { stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin!.end(
+      [
+        'cluster-enabled yes',
+        'cluster-config-file nodes.conf',
+        'cluster-node-timeout 2000',
+        'appendonly yes',
+        'appendfsync everysec',
+        'save ""',
+        'maxmemory-policy noeviction',
+        `requirepass ${password}`,
+        `masterauth ${password}`,
+      ].join('\n'),
+    );
+    return child;
+  };
+  const clusterOk = (port: number) => waitFor(async () => (await clusterInfo(port, password)).includes('cluster_state:ok'), 15_000, `node ${port} to see the cluster ok`);
   try {
     for (const port of ports) {
-      const dir = path.resolve(options.dataDir, String(port));
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // The password comes on stdin (a config file read from '-'), never on a command line others can see.
-      const child = spawn('redis-server', ['-', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], { stdio: ['pipe', 'ignore', 'ignore'] });
-      child.stdin!.end(
-        [
-          'cluster-enabled yes',
-          'cluster-config-file nodes.conf',
-          'cluster-node-timeout 2000',
-          'appendonly yes',
-          'appendfsync everysec',
-          'save ""',
-          'maxmemory-policy noeviction',
-          `requirepass ${password}`,
-          `masterauth ${password}`,
-        ].join('\n'),
-      );
-      children.push(child);
+      rmSync(nodeDir(port), { recursive: true, force: true });
+      mkdirSync(nodeDir(port), { recursive: true, mode: 0o700 });
+      children.push(spawnNode(port));
     }
     await Promise.all(ports.map((port) => waitFor(async () => ping(port, password), 10_000, `node ${port}`)));
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
@@ -101,7 +116,7 @@ export async function startEmbeddedCluster(options: { dataDir: string; masters?:
       encoding: 'utf8',
     });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    await Promise.all(ports.map((port) => waitFor(async () => (await clusterInfo(port, password)).includes('cluster_state:ok'), 15_000, `node ${port} to see the cluster ok`)));
+    await Promise.all(ports.map(clusterOk));
   } catch (error) {
     await stop();
     throw error;
@@ -112,7 +127,9 @@ export async function startEmbeddedCluster(options: { dataDir: string; masters?:
     urls,
     ports,
     password,
-    pids: children.map((c) => c.pid ?? 0),
+    get pids() {
+      return children.map((c) => c.pid ?? 0);
+    },
     async urlNotServing(key) {
       const redis = new Redis(urls[0]!, { lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
@@ -125,6 +142,27 @@ export async function startEmbeddedCluster(options: { dataDir: string; masters?:
       } finally {
         redis.disconnect();
       }
+    },
+    async killNode(index) {
+      const child = children[index]!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async restartNode(index) {
+      const port = ports[index]!;
+      const child = spawnNode(port);
+      children[index] = child;
+      // A large AOF takes a moment to load (PING answers -LOADING until then).
+      await waitFor(async () => child.exitCode === null && (await ping(port, password)), 30_000, `node ${port} to answer after a restart`);
+      await clusterOk(port);
+    },
+    pauseNode(index) {
+      children[index]!.kill('SIGSTOP');
+    },
+    resumeNode(index) {
+      children[index]!.kill('SIGCONT');
     },
     stop,
   };
