@@ -112,7 +112,10 @@ async function dumpRedis(url: string): Promise<string> {
   return parts.join('\n');
 }
 
-/** A worker process whose REDIS_URL has the wrong password: what it prints in a few seconds. */
+/**
+ * A worker process whose REDIS_URL has the wrong password: what it prints until it says why Redis refused it (at
+ * most 20 s: a loaded 2-core machine has taken more than 4 s to start a Node process and print).
+ */
 async function workerWithWrongRedisPassword(): Promise<string> {
   const child = spawn(process.execPath, ['src/cli.ts', 'worker'], {
     env: { ...process.env, REDIS_URL: `redis://:${CANARY.wrongRedisPassword}@127.0.0.1:${redisServer.port}`, LOG_LEVEL: 'debug', API_TOKENS: '', TRATA_TOKEN: '', OVERPLANE_TOKEN: '' },
@@ -121,7 +124,10 @@ async function workerWithWrongRedisPassword(): Promise<string> {
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise((r) => setTimeout(r, 4_000));
+  const deadline = Date.now() + 20_000;
+  while (!/WRONGPASS|NOAUTH/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // A little longer: the lines after the first refusal are searched for the canary too.
+  await new Promise((r) => setTimeout(r, 500));
   child.kill('SIGKILL');
   await once(child, 'exit');
   return output;
