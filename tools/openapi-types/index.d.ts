@@ -1,0 +1,2 @@
+/** The document's `paths`, `operations` and `components` as TypeScript declarations (see index.js). */
+export declare function openApiTypes(document: object): Promise<string>;
