@@ -220,6 +220,7 @@ ${pager(path, filtered, errorsOffset, ERRORS_PER_PAGE, matching.length, 'errors_
     const path = `${RUNS_PATH}/${sync.name}/${run.job_id}`;
     const { errors } = await deadline(engine.ledger.errors(run.job_id, 0, FILTER_SCAN));
     const matching = errors.filter((e) => matches(e, reason, connection));
+    const failedNow = new Set(errors.filter((e) => !e.resolved).map((e) => e.sourceId)).size;
     const shown = matching.slice(offset, offset + ERRORS_PER_PAGE);
     const rows = shown.map((e) => [
       rawTd(`<code>${escapeHtml(e.sourceId)}</code>`),
@@ -237,6 +238,7 @@ ${pager(path, filtered, errorsOffset, ERRORS_PER_PAGE, matching.length, 'errors_
 ${run.reason ? `<p><strong>Reason:</strong> ${escapeHtml(run.reason)}</p>` : ''}
 ${table(COUNT_HEADERS, [countCells(run)], '')}
 <h2 id="errors">Record errors (${errors.length})</h2>
+${failedNow > 0 ? `<p>${button(`${RUNS_PATH}/${sync.name}/retry`, `Retry this run's ${failedNow} failed`, csrf, { run: run.job_id, back: path })}</p>` : ''}
 <form method="get" action="${escapeHtml(path)}"><label>Reason contains <input name="reason" value="${escapeHtml(reason)}"></label> ${connectionSelect(sync.targets.map((t) => t.connection), connection)} <button type="submit">Filter</button></form>
 ${table(['Source id', 'Target', 'Code', 'Path', 'Reason', 'Value', 'When', 'Now'], rows, reason || connection ? 'No error matches.' : 'This run has no record errors.')}
 ${pager(path, { reason: reason || undefined, connection: connection || undefined }, offset, ERRORS_PER_PAGE, matching.length)}`;
@@ -253,13 +255,24 @@ ${pager(path, { reason: reason || undefined, connection: connection || undefined
     return reply.redirect(href(`${RUNS_PATH}/${sync.name}`, { done: 'started', job: jobId }), 303);
   });
 
-  /** Retries every failed record of the sync, or the one named by `source_id`. */
+  /** The records with an error in run `run` of this sync (retryFailed keeps those failed now); null without `run`. */
+  const runSourceIds = async (syncName: string, run: unknown): Promise<string[] | null> => {
+    if (run === undefined || run === '') return null;
+    const runId = JobId.safeParse(run);
+    const summary = runId.success ? await deadline(engine.ledger.get(runId.data)) : null;
+    if (!runId.success || !summary || summary.sync !== syncName) throw new ApiError(404, ApiErrorCode.NOT_FOUND, `no run "${String(run)}" of sync "${syncName}"`);
+    const { errors } = await deadline(engine.ledger.errors(runId.data, 0, FILTER_SCAN));
+    return [...new Set(errors.filter((e) => !e.resolved).map((e) => e.sourceId))];
+  };
+
+  /** Retries every failed record of the sync, the one named by `source_id`, or those of the run named by `run`. */
   app.post(`${RUNS_PATH}/:sync/retry`, { schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, unknown>;
     checkForm(request, form);
     const sync = syncOf(deps, (request.params as { sync?: unknown }).sync);
     const sourceId = typeof form['source_id'] === 'string' && form['source_id'] !== '' ? form['source_id'].slice(0, 512) : null;
-    const jobId = await deadline(engine.retryFailed(sync.name, { jobId: newJobId('retry'), ...(sourceId === null ? {} : { sourceIds: [sourceId] }) }));
+    const sourceIds = sourceId !== null ? [sourceId] : await runSourceIds(sync.name, form['run']);
+    const jobId = await deadline(engine.retryFailed(sync.name, { jobId: newJobId('retry'), ...(sourceIds === null ? {} : { sourceIds }) }));
     // Back to the page the button was on, when it is one of ours.
     const back = typeof form['back'] === 'string' && /^\/admin\/runs\/[a-z0-9-]+(\/[A-Za-z0-9:_.-]+)?$/.test(form['back']) ? form['back'] : `${RUNS_PATH}/${sync.name}`;
     return reply.redirect(href(back, jobId === null ? { done: 'nothing' } : { done: 'retrying', job: jobId }), 303);

@@ -102,6 +102,29 @@ describe('the runs page (/admin/runs)', () => {
     expect(new URL(String(nothing.headers.location), 'http://x').searchParams.get('done')).toBe('nothing');
   });
 
+  it("retries a run's failed records from the run page's button, and only that run's", async () => {
+    const [first, second, other] = h.trata.store.seed(3);
+    h.trata.store.modify(first!.id, { status: 'ON_HOLD' });
+    h.trata.store.modify(second!.id, { status: 'ON_HOLD' });
+    const runId = (await h.app.inject({ method: 'POST', url: `/v1/syncs/${SYNC}/runs`, headers: auth() })).json().job_id;
+    expect(await finished(runId)).toMatchObject({ counts: expect.objectContaining({ rejected: 2 }) });
+    // A record failed by a later run is not this run's.
+    const inline = await h.app.inject({ method: 'POST', url: '/v1/records', headers: auth(), payload: { sync: SYNC, records: [{ id: other!.id, data: { ...other, status: 'ON_HOLD' } }] } });
+    await finished(inline.json().job_id);
+
+    const runPage = await page(`/admin/runs/${SYNC}/${runId}`);
+    expect(runPage).toContain("Retry this run&#39;s 2 failed");
+    h.trata.store.modify(first!.id, { status: 'NEW' });
+    h.trata.store.modify(second!.id, { status: 'NEW' });
+    const retried = await post(`/admin/runs/${SYNC}/retry`, { csrf: csrfOf(runPage), run: runId, back: `/admin/runs/${SYNC}/${runId}` });
+    expect(retried.statusCode).toBe(303);
+    const job = new URL(String(retried.headers.location), 'http://x').searchParams.get('job')!;
+    expect(await finished(job)).toMatchObject({ status: 'SUCCESS', counts: expect.objectContaining({ pulled: 2 }) });
+    expect(await page(`/admin/runs/${SYNC}/${runId}`)).not.toContain('Retry this run');
+    expect(await page(`/admin/runs/${SYNC}`)).toContain('Failed now (1)');
+    expect((await post(`/admin/runs/${SYNC}/retry`, { csrf: csrfOf(runPage), run: 'run-nope' })).statusCode).toBe(404);
+  });
+
   it('answers 404 for an unknown sync or run', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/admin/runs/nope', headers: { cookie } })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'GET', url: `/admin/runs/${SYNC}/run-nope`, headers: { cookie } })).statusCode).toBe(404);
