@@ -234,7 +234,9 @@ async function writeOne(
       const createdId = status.createdRecordId;
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
       call.operation = 'update';
-      return settle(target, record, await connector.update!(createdId, record.body, { signal }), 'updated');
+      // This run's own create (another execution of the push sent it): the run counts a create, not an update.
+      const ownCreate = intent?.startsWith(`pending:${runId}:`) === true;
+      return settle(target, record, await connector.update!(createdId, record.body, { signal }), ownCreate ? 'created' : 'updated');
     }
   }
   if (intent && !(pendingCreate && connector.writeStatus)) {

@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushQueueName } from '../../../src/queues/contracts.ts';
 import { processPush } from '../../../src/sync/push-processor.ts';
 import { pushScope } from '../../../src/sync/record-links.ts';
+import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
+import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
+import { createTestEngine } from '../../helpers/engine.ts';
 import { startTrataToPowerChord, type TrataToPowerChord } from '../../helpers/trata-to-powerchord.ts';
 
 let setup: TrataToPowerChord;
@@ -65,5 +69,45 @@ describe('two executions of one push job at once', () => {
     // A linked record is never claimed again.
     await links.linkCreated(scope, 'rec-linked', 'lead-1', 'run-1');
     expect(await links.recordIntent(scope, 'rec-linked', 'run-2', null)).toBe(false);
+  });
+
+  it('Propexo: the execution that finds the accepted create of the other confirms it and counts a create of this run', { timeout: 30_000 }, async () => {
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator({ writeDelayMs: 10 });
+    const t = await createTestEngine({ connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]), settings: { batchSize: 5 } });
+    try {
+      const queue = t.engine.ctx.queues.queue(pushQueueName('propexo'));
+      await queue.pause();
+      trata.store.seed(5);
+      const runId = await t.engine.enqueueRun('trata-to-propexo');
+      let jobs: Job[] = [];
+      for (const deadline = Date.now() + 15_000; jobs.length === 0 && Date.now() < deadline; ) {
+        jobs = await queue.getJobs(['wait', 'prioritized']);
+        if (jobs.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      const job = jobs[0]!;
+      const sync = t.syncs.get('trata-to-propexo')!;
+      const scope = pushScope(sync, sync.targets[0]!);
+      // The first execution: its creates were accepted (async writes), and it recorded them; then its lock lapsed.
+      const connector = t.engine.ctx.connectors.get('propexo');
+      for (const record of job.data.records as Array<{ sourceId: string; body: Record<string, unknown> }>) {
+        const write = await connector.create!(record.body, {});
+        if (write.kind !== 'pending') throw new Error('expected an async write');
+        await t.engine.ctx.links.recordPendingCreate(scope, record.sourceId, runId, write.jobId);
+      }
+      await new Promise((r) => setTimeout(r, 300)); // Propexo settles them
+      // The second execution, from the job's original data: it asks their status, links them and sends the
+      // current body, itself an async write to confirm: the job would be parked here (it holds no lock in this test).
+      await expect(processPush(t.engine.ctx, (await Job.fromId(queue, job.id!))!, undefined)).rejects.toThrow(/not in the active state/);
+      await new Promise((r) => setTimeout(r, 300));
+      await processPush(t.engine.ctx, (await Job.fromId(queue, job.id!))!, undefined);
+      expect(propexo.store.all()).toHaveLength(5);
+      // Those were this run's creates (counted 5 updates and no create before: the ledger fell short of Propexo).
+      expect((await t.engine.ledger.get(runId))?.counts).toMatchObject({ created: 5, updated: 0 });
+    } finally {
+      await t.close();
+      await trata.close();
+      await propexo.close();
+    }
   });
 });
