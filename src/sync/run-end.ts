@@ -3,6 +3,7 @@ import { SYNC_QUEUE } from '../queues/contracts.ts';
 import type { SyncContext } from './context.ts';
 import type { RunSummary } from './ledger.ts';
 import { showRunFailed } from './run-job-failed.ts';
+import { logRunErrors } from './run-job-log.ts';
 
 /**
  * Where a run ends, whoever ends it: the last page, the last push batch, or a job that failed for good. Holding
@@ -40,8 +41,10 @@ export async function onRunFinished(ctx: SyncContext, sync: string, runId: strin
   const run = await reportProgress(ctx, runId);
   if (run) observeRun(run);
   ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts, reason: run?.reason ?? undefined }, 'run finished');
-  // For bull-board: a run that ended FAILURE shows as a failed job with its reason (src/sync/run-job-failed.ts).
+  // For bull-board: a run that ended FAILURE shows as a failed job with its reason (src/sync/run-job-failed.ts),
+  // and any run's record errors are in its job's log (src/sync/run-job-log.ts).
   if (run?.status === 'FAILURE') await showRunFailed(ctx, run);
+  if (run) await logRunErrors(ctx, run).catch((error: unknown) => ctx.logger.warn({ sync, runId, err: error }, 'run errors not written to its job log'));
 }
 
 /** Ends a run that cannot go on (its source failed for good). */

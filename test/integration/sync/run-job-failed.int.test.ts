@@ -39,6 +39,25 @@ describe('bull-board shows how a run ended', () => {
     expect(await (await runJob(run.runId))!.getState()).toBe('completed');
   });
 
+  it("a run's record errors are in its run job's log (bull-board's Logs tab); a clean run's job has none", async () => {
+    trata.store.clear();
+    const [bad] = trata.store.seed(2);
+    trata.store.modify(bad!.id, { status: 'ON_HOLD' });
+    const run = await t.waitForRun(await t.engine.enqueueRun(SYNC));
+    expect(run.status).toBe('PARTIAL_SUCCESS');
+    const queue = t.engine.queues.queue(SYNC_QUEUE);
+    // Written as the run ends, which may trail the ledger's status by a moment.
+    await expect.poll(async () => (await queue.getJobLogs(run.runId)).logs, { timeout: 5_000 }).toEqual([
+      'run PARTIAL_SUCCESS: 1 rejected, 0 failed',
+      expect.stringMatching(new RegExp(`^REJECTED ${bad!.id.replaceAll('.', '\\.')} → \\S+ at Status: no status mapping for "ON_HOLD" \\(value "ON_HOLD"\\)$`)),
+    ]);
+
+    trata.store.modify(bad!.id, { status: 'NEW' });
+    const fixed = await t.waitForRun(await t.engine.enqueueRun(SYNC));
+    expect(fixed.status).toBe('SUCCESS');
+    expect((await queue.getJobLogs(fixed.runId)).count).toBe(0);
+  });
+
   it('a run whose source failed shows the source failure as the job\'s reason', async () => {
     trata.faults.set({ errorRate: 1, errorStatuses: [500], routes: ['GET /v1/prospects'] });
     try {
