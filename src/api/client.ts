@@ -28,8 +28,11 @@ export interface ApiClientOptions {
 /** A small client of crm-bridge's own API, as a user's code would write it: HTTP only, responses parsed with zod. */
 export class ApiClient {
   readonly #got: Got;
+  /** Where it calls, for a message that says which API could not be reached (without any userinfo). */
+  readonly #origin: string;
 
   constructor(options: ApiClientOptions) {
+    this.#origin = options.baseUrl.replace(/\/\/[^/@]*@/, '//').replace(/\/+$/, '');
     this.#got = got.extend({
       prefixUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { authorization: `Bearer ${options.token}`, 'user-agent': 'crm-bridge-cli' },
@@ -73,7 +76,7 @@ export class ApiClient {
       }
       // got's message can include the URL; the token is only ever in a header, never in it.
       const code = error instanceof RequestError ? error.code : 'ERR_UNKNOWN';
-      throw new ApiClientError(`could not reach the API: ${code}`, null, null, { cause: error });
+      throw new ApiClientError(`could not reach the API at ${this.#origin}: ${code} (set CRM_BRIDGE_API_URL, or PORT and HOST of the API)`, null, null, { cause: error });
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ApiClientError(`the API answered an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`, 200, body);
