@@ -53,6 +53,8 @@ export async function runSimulateCommand(args: string[], io: SimulateIo): Promis
   for (const [provider, connection] of sandbox.connections) {
     io.out(`# ${provider}: simulator on ${connection.baseUrl}\n${connectionEnvLines(connection).join('\n')}\n`);
   }
+  // Pasted into a shell as they are, NAME=value lines set variables the commands started there do not see.
+  io.out('# in a shell, run `set -a` before pasting these (or `set -a; . ./saved.env; set +a`) so that a worker started there sees them\n');
   io.out('# stop with Ctrl-C; the simulators keep their data in memory only\n');
   await io.stopped;
   await sandbox.close();

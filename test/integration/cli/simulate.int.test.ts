@@ -11,7 +11,8 @@ async function simulate(args: string[]) {
   const child = spawn(process.execPath, ['src/cli.ts', 'simulate', ...args], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until(() => output.includes('# stop with Ctrl-C'), 20_000, 'the simulators to start');
+  // Generous: a Node start on a loaded 2-core machine has taken over 20 s.
+  await until(() => output.includes('# stop with Ctrl-C'), 45_000, 'the simulators to start');
   const env = Object.fromEntries(output.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => {
     const [name, ...value] = l.split('=');
     return [name!, value.join('=').replace(/^'(.*)'$/, '$1')];
@@ -38,6 +39,8 @@ describe('crm-bridge simulate', () => {
       const prospects = await got(`${sim.env['TRATA_BASE_URL']}/v1/prospects`, { headers: { authorization: `Bearer ${sim.env['TRATA_TOKEN']}` } }).json<unknown[]>();
       expect(prospects).toHaveLength(5);
       expect((await got(`${sim.env['TRATA_BASE_URL']}/v1/prospects`, { throwHttpErrors: false })).statusCode).toBe(401);
+      // NAME=value lines pasted into a shell as they are stay unexported: the output says how to use them.
+      expect(sim.output).toContain('set -a');
     } finally {
       expect(await sim.stop()).toBe(0);
     }
