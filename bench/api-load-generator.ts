@@ -35,6 +35,8 @@ export interface GeneratorResult {
   non_2xx: number;
   /** Requests sent in the unmeasured first second (the server's CPU figure counts them too). */
   warmup_requests: number;
+  /** autocannon's own p99, from its histogram with the rate correction described above (for comparison only). */
+  autocannon_p99_ms?: number;
 }
 
 /** Seconds of load before the measured window, at the same rate. */
@@ -79,7 +81,7 @@ async function withAutocannon(args: GeneratorArgs): Promise<GeneratorResult> {
   });
   instance.on('reqError', () => errors++);
   const result = await instance;
-  return { ...summarise(latencies, errors + result.timeouts, non2xx, args.seconds), warmup_requests: warmup.requests.total };
+  return { ...summarise(latencies, errors + result.timeouts, non2xx, args.seconds), warmup_requests: warmup.requests.total, autocannon_p99_ms: result.latency.p99 };
 }
 
 async function evenlyPaced(args: GeneratorArgs): Promise<GeneratorResult> {

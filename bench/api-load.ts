@@ -155,6 +155,7 @@ const summary = (runs: Cell['product']) =>
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
         non_2xx: runs.reduce((sum, r) => sum + r.non_2xx, 0),
         cpu_us_per_request: Math.round(median(runs.map((r) => r.cpu_us_per_request))),
+        ...(runs[0]?.autocannon_p99_ms === undefined ? {} : { autocannon_p99_ms: round1(median(runs.map((r) => r.autocannon_p99_ms ?? 0))) }),
       };
 
 let redis: EmbeddedRedis | null = null;
