@@ -17,6 +17,7 @@ import { Agent } from 'undici';
 import { DEFAULT_JOB_OPTIONS } from '../src/queues/factory.ts';
 import { producerConnection, workerConnection } from '../src/redis/connection.ts';
 import { RssSampler, serve } from './ipc.ts';
+import { phaseProfiler } from './profile.ts';
 
 const PREFIX = '{bench-baseline}';
 const CHUNK = 1_000;
@@ -31,6 +32,8 @@ interface NaiveArgs {
   records: number;
   concurrency: number;
   powerchord: { url: string; leadsUrl: string; token: string; trunkId: string };
+  /** Writes a CPU profile of the timed part to this file. */
+  profile?: string;
 }
 
 const queueName = (kind: NaiveKind) => (kind === 'got' ? 'naive' : 'naive-same-calls');
@@ -88,6 +91,7 @@ serve({
     let completed = 0;
     let failed = 0;
     rss.reset();
+    const profiler = args.profile ? await phaseProfiler() : null;
     const started = performance.now();
     const cpu0 = process.cpuUsage();
     const worker = new Worker(queueName(args.kind), work, {
@@ -107,6 +111,7 @@ serve({
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    if (profiler && args.profile) await profiler.stop(args.profile);
     const peakRssMb = rss.peakMb();
     await worker.close();
     const producer = producerConnection(args.redisUrl, {}, undefined, args.cluster);

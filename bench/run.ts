@@ -4,7 +4,7 @@
  *
  * stdout: a human table, then one JSON object as the last line. Progress goes to stderr.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -13,6 +13,8 @@ import { detectCluster } from '../src/redis/connection.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-redis.ts';
 import type { NaiveKind } from './baseline-process.ts';
 import { ChildHandle } from './ipc.ts';
+import { PERF_NODE_FLAGS, perfRecord, perfSummary } from './perf.ts';
+import { formatSummary, summarize, type CpuProfile } from './profile.ts';
 import type { SimulatorsInfo } from './simulators-process.ts';
 import type { PhaseResult, WorkerInit } from './worker-process.ts';
 
@@ -33,6 +35,16 @@ const { values: flags } = parseArgs({
     'no-baselines': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the worker process to .data/bench-prof. */
     'cpu-prof': { type: 'boolean', default: false },
+    /**
+     * Profiles the last round's timed phases only (first sync in the worker, the naive loops in the baseline
+     * process) into .data/bench-prof/<pid>-<phase>.cpuprofile, and prints their summaries (bench/profile.ts).
+     */
+    profile: { type: 'boolean', default: false },
+    /**
+     * Like --profile, with Linux `perf` (CPU time only: on a busy machine V8's wall-clock sampling charges the wait
+     * for a core to whatever ran before it). Files in .data/bench-prof/<pid>-<phase>.perf; see bench/perf.ts.
+     */
+    perf: { type: 'boolean', default: false },
     /**
      * Node flags for the worker process only (space-separated). Default: the heap settings the README recommends for
      * production workers (the Dockerfile sets them too); `--worker-flags=` measures Node's defaults.
@@ -67,6 +79,25 @@ const rounds = flags['no-baselines'] ? 1 : positiveInt('rounds', flags.rounds);
 const timeoutMs = positiveInt('timeout-s', flags['timeout-s']) * 1000;
 const root = path.resolve(import.meta.dirname, '..');
 const here = import.meta.dirname;
+const profileDir = path.join(root, '.data/bench-prof');
+/** The profile file of a phase of the last round, when profiling. */
+const profileOf = (phase: string, r: number) => (flags.profile && r === rounds ? path.join(profileDir, `${process.pid}-${phase}.cpuprofile`) : undefined);
+const profiled: Array<{ phase: string; file: string }> = [];
+const perfed: Array<{ phase: string; file: string; pid: number }> = [];
+/** Runs `work` under `perf record` of `child` when --perf is given and this is the last round. */
+async function perfOf<T>(child: ChildHandle, phase: string, r: number, work: () => Promise<T>): Promise<T> {
+  const pid = child.process.pid;
+  if (!flags.perf || r !== rounds || pid === undefined) return work();
+  const file = path.join(profileDir, `${process.pid}-${phase}.perf`);
+  const recording = perfRecord(pid, file);
+  try {
+    return await work();
+  } finally {
+    await recording.stop();
+    perfed.push({ phase, file, pid });
+  }
+}
+const childFlags = [...(flags.perf ? PERF_NODE_FLAGS : [])];
 
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const rate = (count: number, ms: number) => (ms > 0 ? count / (ms / 1000) : 0);
@@ -81,23 +112,44 @@ const median = (values: number[]) => {
 /** A number from an INFO answer. */
 const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
 
-/** CPU time the provider simulators and Redis (every node) have used so far, ms: the rest of the machine's share. */
-async function sideCpuMs(simulators: ChildHandle, admin: Admin): Promise<{ simulators: number; redis: number }> {
+/**
+ * CPU time the provider simulators and Redis (every node) have used so far, ms: the rest of the machine's share;
+ * and the commands Redis has run, by name (EVALSHA counts the script calls, whatever each script does).
+ */
+async function sideCpuMs(simulators: ChildHandle, admin: Admin): Promise<{ simulators: number; redis: number; commands: Map<string, number> }> {
   let redis = 0;
+  const commands = new Map<string, number>();
   for (const node of admin.nodes) {
     const info = await node.info('cpu');
     redis += (infoField(info, 'used_cpu_user') + infoField(info, 'used_cpu_sys')) * 1000;
+    for (const [, name, calls] of (await node.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      commands.set(name!, (commands.get(name!) ?? 0) + Number(calls));
+    }
   }
-  return { simulators: await simulators.call<number>('cpuMs'), redis };
+  return { simulators: await simulators.call<number>('cpuMs'), redis, commands };
 }
 
-/** Runs `work` and adds the simulators' and Redis's CPU during it to the worker's own. */
-async function withSideCpu<T extends { cpuMs: number }>(simulators: ChildHandle, admin: Admin, work: () => Promise<T>): Promise<T & { allCpuMs: number }> {
+/**
+ * Runs `work` and adds the simulators' and Redis's CPU during it to the worker's own; `redisCommands`: the Redis
+ * commands run meanwhile (by everyone: the bench's own INFO calls are a handful), most first.
+ */
+async function withSideCpu<T extends { cpuMs: number }>(
+  simulators: ChildHandle,
+  admin: Admin,
+  work: () => Promise<T>,
+): Promise<T & { allCpuMs: number; simulatorsCpuMs: number; redisCpuMs: number; redisCommands: Array<[string, number]> }> {
   const before = await sideCpuMs(simulators, admin);
   const result = await work();
   const after = await sideCpuMs(simulators, admin);
-  return { ...result, allCpuMs: result.cpuMs + (after.simulators - before.simulators) + (after.redis - before.redis) };
+  const redisCommands = [...after.commands].map(([name, calls]): [string, number] => [name, calls - (before.commands.get(name) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const simulatorsCpuMs = after.simulators - before.simulators;
+  const redisCpuMs = after.redis - before.redis;
+  return { ...result, allCpuMs: result.cpuMs + simulatorsCpuMs + redisCpuMs, simulatorsCpuMs, redisCpuMs, redisCommands };
 }
+
+/** Redis commands per item, the most frequent first: `evalsha 2.31, hgetall 0.02, ...`. */
+const commandsPer = (commands: Array<[string, number]>, items: number) =>
+  `${round(commands.reduce((sum, [, n]) => sum + n, 0) / items, 2)} (${commands.slice(0, 6).map(([name, n]) => `${name} ${round(n / items, 2)}`).join(', ')})`;
 
 /** One plain connection per master: INFO, DBSIZE and SCAN answer for that node only. */
 interface Admin {
@@ -198,7 +250,7 @@ async function main(): Promise<void> {
   log(`seeded in ${round((performance.now() - t0) / 1000, 1)} s`);
 
   let addBulk: { ms: number; cpuMs: number } | null = null;
-  const baseline = flags['no-baselines'] ? null : new ChildHandle('baseline', path.join(here, 'baseline-process.ts'));
+  const baseline = flags['no-baselines'] ? null : new ChildHandle('baseline', path.join(here, 'baseline-process.ts'), { execArgv: [...process.execArgv, ...childFlags] });
   if (baseline) {
     children.push(baseline);
     await baseline.ready;
@@ -208,7 +260,7 @@ async function main(): Promise<void> {
   }
 
   const worker = new ChildHandle('worker', path.join(here, 'worker-process.ts'), {
-    execArgv: [...process.execArgv, ...flags['worker-flags'].split(' ').filter(Boolean), ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data/bench-prof')}`] : [])],
+    execArgv: [...process.execArgv, ...childFlags, ...flags['worker-flags'].split(' ').filter(Boolean), ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data/bench-prof')}`] : [])],
   });
   children.push(worker);
   await worker.ready;
@@ -225,13 +277,15 @@ async function main(): Promise<void> {
     logLevel: flags['log-level'],
   });
 
-  const phase = async (name: string, full: boolean) => {
+  const phase = async (name: string, full: boolean, profile?: string, perfRound = 0) => {
     await simulators.call('resetCalls');
     log(`${name}: running`);
-    const result = await withSideCpu(simulators, admin, () => worker.call<PhaseResult>('run', { full, timeoutMs }));
+    const result = await withSideCpu(simulators, admin, () => perfOf(worker, 'first-sync', perfRound, () => worker.call<PhaseResult>('run', { full, timeoutMs, profile })));
+    if (profile) profiled.push({ phase: name, file: profile });
     const calls = await simulators.call<Calls>('powerchordCalls');
     log(`${name}: worker peak RSS so far ${round(await worker.call<number>('peakRssMb'))} MB, at that peak ${JSON.stringify(await worker.call('memoryAtPeak'))}`);
     log(`${name}: ${result.run.status} in ${round(result.ms / 1000, 1)} s, ${round(rate(result.run.counts.pulled, result.ms))} records/s, counts ${JSON.stringify(result.run.counts)}, PowerChord calls ${JSON.stringify(calls.all)}`);
+    log(`${name}: CPU µs per record: worker ${round((result.cpuMs * 1000) / records)}, simulators ${round((result.simulatorsCpuMs * 1000) / records)}, Redis ${round((result.redisCpuMs * 1000) / records)}, all ${round((result.allCpuMs * 1000) / records)}; Redis commands per record ${commandsPer(result.redisCommands, records)}`);
     if (result.run.status !== 'SUCCESS') throw new Error(`${name} ended ${result.run.status}: ${JSON.stringify(result.run)}`);
     return { ...result, calls };
   };
@@ -239,21 +293,23 @@ async function main(): Promise<void> {
   const naiveRounds: Array<NaiveResult & { allCpuMs: number }> = [];
   const sameCallsRounds: Array<NaiveResult & { allCpuMs: number }> = [];
   const firstRounds: Array<Awaited<ReturnType<typeof phase>>> = [];
-  const naive = async (kind: NaiveKind, tag: string) => {
-    const args = { redisUrl, cluster, kind, records, concurrency, powerchord: info.powerchord };
+  if (flags.profile || flags.perf) mkdirSync(profileDir, { recursive: true });
+  const naive = async (kind: NaiveKind, tag: string, r: number, profile?: string) => {
+    const args = { redisUrl, cluster, kind, records, concurrency, powerchord: info.powerchord, profile };
+    if (profile) profiled.push({ phase: `naive (${kind})`, file: profile });
     const what = kind === 'got' ? 'one got POST each' : 'the product\'s calls each (undici POST + ExternalID PATCH)';
     log(`naive baseline (${kind})${tag}: ${records} jobs, ${what}, concurrency ${concurrency}`);
     await simulators.call('clearPowerChord');
     await baseline!.call('naivePrepare', args);
-    const measured = await withSideCpu(simulators, admin, () => baseline!.call<NaiveResult>('naiveRun', args));
-    log(`naive (${kind})${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts)`);
+    const measured = await withSideCpu(simulators, admin, () => perfOf(baseline!, `naive-${kind}`, r, () => baseline!.call<NaiveResult>('naiveRun', args)));
+    log(`naive (${kind})${tag}: ${round(rate(records, measured.ms))} jobs/s (${measured.failed} failed attempts); CPU µs per record: process ${round((measured.cpuMs * 1000) / records)}, simulators ${round((measured.simulatorsCpuMs * 1000) / records)}, Redis ${round((measured.redisCpuMs * 1000) / records)}, all ${round((measured.allCpuMs * 1000) / records)}; Redis commands per record ${commandsPer(measured.redisCommands, records)}`);
     return measured;
   };
   for (let r = 1; r <= rounds; r++) {
     const tag = rounds > 1 ? ` (round ${r} of ${rounds})` : '';
     if (baseline) {
-      naiveRounds.push(await naive('got', tag));
-      sameCallsRounds.push(await naive('same-calls', tag));
+      naiveRounds.push(await naive('got', tag, r, profileOf('naive-got', r)));
+      sameCallsRounds.push(await naive('same-calls', tag, r, profileOf('naive-same-calls', r)));
     }
     await simulators.call('clearPowerChord');
     if (r > 1) {
@@ -267,7 +323,7 @@ async function main(): Promise<void> {
       log(`worker ready, RSS ${round(await worker.call<number>('rssMb'))} MB`);
       await worker.call('resetPeakRss');
     }
-    firstRounds.push(await phase(`first sync${tag}`, false));
+    firstRounds.push(await phase(`first sync${tag}`, false, profileOf('first-sync', r), r));
   }
   await baseline?.stop();
   const first = firstRounds.at(-1)!;
@@ -371,6 +427,14 @@ async function main(): Promise<void> {
     ...(cluster ? [`shards (keys / memory share)     ${shards.map((s) => `${s.keys_share} / ${s.memory_share} (${s.keys} keys, ${round(s.used_memory / (1024 * 1024), 1)} MB)`).join(', ')}  (target: each <= 0.5)`] : []),
     JSON.stringify(result),
   ];
+  for (const { phase, file } of profiled) {
+    const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 40);
+    process.stderr.write(`\n== CPU profile: ${phase} (${file})\n${formatSummary(summary, records)}\n`);
+  }
+  for (const { phase, file, pid } of perfed) process.stderr.write(`\n== perf (CPU time): ${phase} (${file})\n${perfSummary(file, pid, records, 40)}\n`);
+  // V8's perf maps of our children (they name JIT code for `perf script`): not needed any more, unless kept to look
+  // at the .perf files again (KEEP_PERF_MAPS=1; `perf script` reads them from /tmp/perf-<pid>.map).
+  if (!process.env['KEEP_PERF_MAPS']) for (const pid of new Set(perfed.map((p) => p.pid))) rmSync(`/tmp/perf-${pid}.map`, { force: true });
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

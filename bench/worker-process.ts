@@ -12,6 +12,7 @@ import { dataConnection, producerConnection, workerConnection } from '../src/red
 import { SyncEngine } from '../src/sync/engine.ts';
 import type { RunSummary } from '../src/sync/ledger.ts';
 import { RssSampler, serve } from './ipc.ts';
+import { phaseProfiler } from './profile.ts';
 import type { SimulatorsInfo } from './simulators-process.ts';
 
 export interface WorkerInit {
@@ -79,8 +80,9 @@ serve({
   },
 
   /** One run, timed from enqueueRun until the ledger says it left PENDING. */
-  run: async ({ full, timeoutMs }: { full: boolean; timeoutMs: number }): Promise<PhaseResult> => {
+  run: async ({ full, timeoutMs, profile }: { full: boolean; timeoutMs: number; profile?: string }): Promise<PhaseResult> => {
     const e = started();
+    const profiler = profile ? await phaseProfiler() : null;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const runId = await e.enqueueRun(SYNC, { full, trigger: 'cli' });
@@ -89,7 +91,9 @@ serve({
       const run = await e.ledger.get(runId);
       if (run && run.status !== 'PENDING') {
         const cpu = process.cpuUsage(cpu0);
-        return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, run };
+        const ms = performance.now() - t0;
+        if (profiler && profile) await profiler.stop(profile);
+        return { ms, cpuMs: (cpu.user + cpu.system) / 1000, run };
       }
       if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status ?? 'unknown'} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
