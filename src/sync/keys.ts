@@ -52,10 +52,21 @@ export interface PartitionKeys {
 /** What a stored per-record state is: the kinds of PartitionKeys. */
 export type RecordStateKind = 'crosswalk' | 'intent' | 'echo' | 'sent';
 
+function partitionKeysOf(tag: string): PartitionKeys {
+  return {
+    tag,
+    crosswalk: (bucket) => `${tag}:xw:${bucket}`,
+    intent: (bucket) => `${tag}:in:${bucket}`,
+    echo: (bucket) => `${tag}:ec:${bucket}`,
+    sent: (sync, target, bucket) => `${tag}:st:${sync}:${target}:${bucket}`,
+  };
+}
+
 export function syncKeys(prefix: string) {
   const base = basePrefix(prefix);
   const misc = (...parts: string[]) => [prefix, 'cb', ...parts].join(':');
   const syncKey = (sync: string, ...parts: string[]) => [`{${base}:s:${sync}}`, ...parts].join(':');
+  const partitionKeys = new Map<string, PartitionKeys[]>();
   return {
     /** run id → its sync: the ledger finds a run's keys (tagged by its sync) from its id alone. */
     runSync: (runId: string) => misc('runsync', runId),
@@ -77,14 +88,11 @@ export function syncKeys(prefix: string) {
     resolved: (sync: string) => syncKey(sync, 'resolved'),
     /** The per-record state of `own`'s records paired with `other`, in one partition. */
     records(own: string, other: string, partition: number): PartitionKeys {
-      const tag = `{${base}:r:${own}:${other}:${partition}}`;
-      return {
-        tag,
-        crosswalk: (bucket) => `${tag}:xw:${bucket}`,
-        intent: (bucket) => `${tag}:in:${bucket}`,
-        echo: (bucket) => `${tag}:ec:${bucket}`,
-        sent: (sync, target, bucket) => `${tag}:st:${sync}:${target}:${bucket}`,
-      };
+      // Made once per pair and partition: this is asked several times for every record a sync writes.
+      const pair = `${own}\u0000${other}`;
+      let partitions = partitionKeys.get(pair);
+      if (!partitions) partitionKeys.set(pair, (partitions = []));
+      return (partitions[partition] ??= partitionKeysOf(`{${base}:r:${own}:${other}:${partition}}`));
     },
     idempotency: (key: string) => misc('idem', key),
     /** A connection's request budget in the current window (shared by every process). */
