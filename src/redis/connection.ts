@@ -115,6 +115,11 @@ function connectCluster(url: string, options: RedisOptions, retryStrategy: (atte
     // first commands wait for the cluster; a fail-fast connection fails fast from then on (ioredis reads the option
     // per command).
     enableOfflineQueue: true,
+    // No CLUSTER INFO ready check: when it finds `cluster_state:fail` (a master just back from an outage), ioredis
+    // reconnects on its own and never settles the connect() it was called for, and BullMQ awaits that promise when it
+    // resets a worker's blocking connection: the queue was never served again (chaos --cluster). Without it, a
+    // command meeting the failed state gets CLUSTERDOWN, retried by ioredis, then parked as an outage.
+    enableReadyCheck: false,
     redisOptions: {
       ...nodeOptions,
       ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
