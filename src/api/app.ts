@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { setMetricQueues } from '../metrics.ts';
 import { SYNC_QUEUE } from '../queues/contracts.ts';
-import { scrubDeep } from '../secrets.ts';
+import { scrubJsonText } from '../secrets.ts';
 import { authHook, TokenChecker, type ApiAuth } from './auth.ts';
 import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
 import { guardBody } from './body-guard.ts';
@@ -80,8 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     guardBody(request.body);
     done();
   });
-  // No configured secret leaves in an answer, whatever a provider echoed into an error we keep.
-  app.addHook('preSerialization', (_request, _reply, payload, done) => done(null, scrubDeep(payload)));
+  // No configured secret leaves in a JSON answer, whatever a provider echoed into an error we keep. Scrubbed in the
+  // serialized text (one pass of the secrets pattern, their JSON-escaped forms included), which covers every answer
+  // a deep copy of the payload before serialization covered, without the copy.
+  app.addHook('onSend', (_request, reply, payload, done) => done(null, typeof payload === 'string' && isJsonAnswer(reply) ? scrubJsonText(payload) : payload));
 
   const queueNames = [SYNC_QUEUE, ...deps.engine.pushQueueNames()];
   setMetricQueues(queueNames.map((name) => engineQueue(deps, name)));
@@ -111,6 +113,11 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   await registerDashboard(app, deps.engine, auth, deps.dashboardDeadlineMs ?? 2_000);
   await registerRunsPage(app, deps);
   return app;
+}
+
+function isJsonAnswer(reply: FastifyReply): boolean {
+  const type = reply.getHeader('content-type');
+  return typeof type === 'string' && type.startsWith('application/json');
 }
 
 /**

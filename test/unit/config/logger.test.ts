@@ -18,4 +18,14 @@ describe('logger', () => {
     expect(out).toContain('[redacted]');
     expect(out).toContain('"jobId":"j1"');
   });
+
+  it('blanks the secret keys at any depth and in any case, and leaves lines without them as pino wrote them', () => {
+    const { logger, lines } = capture();
+    logger.info({ a: { b: { c: { Password: 's3cret-4', kept: 1 } } }, list: [{ SECRET: 's3cret-5' }], options: { headers: { 'x-api-key': 's3cret-6' } } }, 'deep');
+    logger.info({ note: 'a value with "token": "inside" it', n: 1.25 }, 'plain');
+    const [deep, plain] = lines;
+    expect(deep).not.toMatch(/s3cret/);
+    expect(JSON.parse(deep!)).toMatchObject({ a: { b: { c: { Password: '[redacted]', kept: 1 } } }, list: [{ SECRET: '[redacted]' }], options: { headers: '[redacted]' }, msg: 'deep' });
+    expect(JSON.parse(plain!)).toMatchObject({ note: 'a value with "token": "inside" it', n: 1.25, msg: 'plain' });
+  });
 });
