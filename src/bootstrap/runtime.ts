@@ -97,12 +97,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // A cluster (REDIS_URL naming any of its nodes) is detected here and talked to as one.
   const redisConnections = await RedisConnections.open(redisUrl, logger);
   const redis = redisConnections.data();
-  // An API-only process (`crm-bridge api`) pipelines its enqueues: the adds of requests that arrive together go to
-  // Redis in one write (ioredis sends what was asked within one event-loop turn at once), ~13 % of the API's CPU
-  // per request at 50 concurrent requests (bench/api-cpu.ts). Not with workers here: their bulk adds were slower
-  // pipelined (12,800 vs 18,900 adds/s with 100 in flight). On a cluster the option lands in the node connections'
-  // options, which the cluster client does not read: its enqueues go one by one, as before.
-  const producer = redisConnections.producer(options.workers ? {} : { enableAutoPipelining: true });
+  const producer = redisConnections.producer();
   const engine = new SyncEngine({
     redis,
     producer,

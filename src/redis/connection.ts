@@ -212,8 +212,8 @@ export class RedisConnections {
     return this.#keep(dataConnection(this.url, {}, this.outages, this.cluster));
   }
 
-  producer(extra: RedisOptions = {}): RedisClient {
-    return this.#keep(producerConnection(this.url, extra, this.outages, this.cluster));
+  producer(): RedisClient {
+    return this.#keep(producerConnection(this.url, {}, this.outages, this.cluster));
   }
 
   worker(): RedisClient {
