@@ -31,6 +31,9 @@ beforeAll(async () => {
   producer = producerConnection(server.url);
   engine = new SyncEngine({ redis, producer, workerConnection: () => workerConnection(server.url), prefix: '{cbt-dash}', syncs, connections: new Map(), logger: createLogger('silent') });
   app = await buildApp({ engine, redis, tokens: ['t'], dashboardDeadlineMs: DEADLINE_MS });
+  // The producer has no offline queue (an enqueue fails fast rather than waits): ping once it is connected.
+  const ready = (client: Redis) => new Promise<void>((resolve) => (client.status === 'ready' ? resolve() : client.once('ready', () => resolve())));
+  await Promise.all([ready(redis), ready(producer)]);
   await Promise.all([redis.ping(), producer.ping()]);
 });
 afterAll(async () => {
