@@ -80,10 +80,11 @@ export const MAX_RUNS_PER_SYNC = 500;
 const RUN_TTL_S = 7 * 24 * 3600;
 
 // Decides a finished run's status from its counts, once: PENDING → SUCCESS | PARTIAL_SUCCESS | FAILURE. The run's
-// written marks (which record a write was counted for: see RecordLinks.markSent) go then: a finished run counts
-// nothing more, and a mark per record written would otherwise stay a week (a million-record first sync: ~70 MB).
+// written marks (which record a write was counted for: see RecordLinks.markSent) and its closed batches go then: a
+// finished run counts nothing more and closes no batch (FINISH_BATCH refuses it), and a mark per record written
+// would otherwise stay a week (a million-record first sync: ~70 MB; its 20,000 batch ids ~1.2 MB).
 const FINALIZE = `
-local run, written = KEYS[1], KEYS[2]
+local run, written, batches = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('HGET', run, 'status') ~= 'PENDING' then return 0 end
 if redis.call('HGET', run, 'pullDone') ~= '1' then return 0 end
 if tonumber(redis.call('HGET', run, 'pendingBatches') or '0') > 0 then return 0 end
@@ -93,7 +94,7 @@ local status = 'SUCCESS'
 if bad > 0 then status = (good > 0) and 'PARTIAL_SUCCESS' or 'FAILURE' end
 if redis.call('HGET', run, 'sourceFailed') == '1' then status = 'FAILURE' end
 redis.call('HSET', run, 'status', status, 'finishedAt', ARGV[1])
-redis.call('DEL', written)
+redis.call('DEL', written, batches)
 return 1
 `;
 
@@ -103,7 +104,7 @@ return 1
  * retry at a run's end leaves REJECTED ones alone (the same data would be rejected again).
  */
 const RECORD_PAGE = `
-local run, pages, errors, syncErrors, failed, written = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local run, pages, errors, syncErrors, failed, written, batches = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 if redis.call('HSETNX', pages, ARGV[1], '1') == 0 then return -1 end
 redis.call('EXPIRE', pages, ${RUN_TTL_S})
 redis.call('HINCRBY', run, 'pulled', ARGV[2])
@@ -124,24 +125,26 @@ end
 redis.call('LTRIM', errors, 0, ${MAX_ERRORS_PER_RUN - 1})
 redis.call('LTRIM', syncErrors, 0, ${MAX_ERRORS_PER_SYNC - 1})
 redis.call('EXPIRE', errors, ${RUN_TTL_S})
-${FINALIZE.replace('local run, written = KEYS[1], KEYS[2]', '').replaceAll('ARGV[1]', 'ARGV[7]')}
+${FINALIZE.replace('local run, written, batches = KEYS[1], KEYS[2], KEYS[3]', '').replaceAll('ARGV[1]', 'ARGV[7]')}
 `;
 
 /** Marks the source failed (a page failed for good) and tries to finish the run. */
 const FAIL_SOURCE = `
-local run, written = KEYS[1], KEYS[2]
+local run, written, batches = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('HGET', run, 'status') ~= 'PENDING' then return -1 end
 redis.call('HSET', run, 'sourceFailed', '1', 'pullDone', '1', 'reason', ARGV[1])
-${FINALIZE.replace('local run, written = KEYS[1], KEYS[2]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
+${FINALIZE.replace('local run, written, batches = KEYS[1], KEYS[2], KEYS[3]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
 /** Closes one push batch once, adds its per-record outcomes, then tries to finish the run. */
 const FINISH_BATCH = `
 local run, batches, written = KEYS[1], KEYS[2], KEYS[3]
+-- A finished run had every batch closed: this is a re-delivered job's repeat (and its closed batches are gone).
+if redis.call('HGET', run, 'status') ~= 'PENDING' then return -1 end
 if redis.call('HSETNX', batches, ARGV[1], '1') == 0 then return -1 end
 redis.call('EXPIRE', batches, ${RUN_TTL_S})
 redis.call('HINCRBY', run, 'pendingBatches', -1)
-${FINALIZE.replace('local run, written = KEYS[1], KEYS[2]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
+${FINALIZE.replace('local run, written, batches = KEYS[1], KEYS[2], KEYS[3]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
 /**
@@ -215,10 +218,10 @@ export class RunLedger {
 
   constructor(redis: RedisClient, keys: SyncKeys) {
     if (!('cbRecordPage' in redis)) {
-      redis.defineCommand('cbRecordPage', { numberOfKeys: 6, lua: RECORD_PAGE });
+      redis.defineCommand('cbRecordPage', { numberOfKeys: 7, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 3, lua: FINISH_BATCH });
-      redis.defineCommand('cbFinalize', { numberOfKeys: 2, lua: FINALIZE });
-      redis.defineCommand('cbFailSource', { numberOfKeys: 2, lua: FAIL_SOURCE });
+      redis.defineCommand('cbFinalize', { numberOfKeys: 3, lua: FINALIZE });
+      redis.defineCommand('cbFailSource', { numberOfKeys: 3, lua: FAIL_SOURCE });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
       redis.defineCommand('cbClearRejected', { numberOfKeys: 2, lua: CLEAR_REJECTED });
     }
@@ -269,7 +272,7 @@ export class RunLedger {
   ): Promise<boolean> {
     const k = this.#keys;
     const result = await this.#redis.cbRecordPage(
-      k.run(sync, runId), k.runPages(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync), k.runWritten(sync, runId),
+      k.run(sync, runId), k.runPages(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync), k.runWritten(sync, runId), k.runBatches(sync, runId),
       page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
       ...errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e }))),
     );
@@ -324,7 +327,7 @@ export class RunLedger {
   async fail(runId: string, reason: string): Promise<boolean> {
     const sync = await this.#syncOf(runId);
     if (sync === null) return false;
-    return (await this.#redis.cbFailSource(this.#keys.run(sync, runId), this.#keys.runWritten(sync, runId), scrubText(reason), new Date().toISOString())) === 1;
+    return (await this.#redis.cbFailSource(this.#keys.run(sync, runId), this.#keys.runWritten(sync, runId), this.#keys.runBatches(sync, runId), scrubText(reason), new Date().toISOString())) === 1;
   }
 
   /** `sync` when the caller knows it (saves the index lookup). */
