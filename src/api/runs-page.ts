@@ -165,9 +165,10 @@ async function runsPage(app: FastifyInstance, deps: AppDeps): Promise<void> {
     const path = `${RUNS_PATH}/${sync.name}`;
     const [runs, failed] = await deadline(Promise.all([engine.ledger.runs(sync.name, offset, RUNS_PER_PAGE), engine.ledger.currentErrors(sync.name, 0, FILTER_SCAN)]));
     const views = runs.runs.map(runView);
-    const runRows = views.map((run) => [
+    const runRows = views.map((run, i) => [
       rawTd(`<a href="${escapeHtml(`${path}/${run.job_id}`)}"><code>${escapeHtml(run.job_id)}</code></a>`),
-      td(run.kind),
+      // Who started it (schedule, api, cli, start, retry, webhook), not the job's kind: every manual run is a sync-run.
+      td(runs.runs[i]?.trigger ?? run.kind),
       rawTd(status(run.status)),
       ...countCells(run),
       td(when(run.created_at)),

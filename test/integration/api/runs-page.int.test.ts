@@ -61,6 +61,7 @@ describe('the runs page (/admin/runs)', () => {
     const syncPage = await page(`/admin/runs/${SYNC}`);
     expect(syncPage).toContain(`/admin/runs/${SYNC}/${runId}`);
     expect(syncPage).toMatch(/class="SUCCESS">SUCCESS/);
+    expect(syncPage).toMatch(/<td>api<\/td>/); // who started it: the runs page's button goes through the API
     expect(syncPage).toContain('Failed now (0)');
     const runPage = await page(`/admin/runs/${SYNC}/${runId}`);
     expect(runPage).toContain('This run has no record errors.');
