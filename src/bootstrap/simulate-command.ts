@@ -49,7 +49,16 @@ export async function runSimulateCommand(args: string[], io: SimulateIo): Promis
   const records = number('records', values.records, 0);
   if (port === null || records === null) return 2;
 
-  const sandbox = await startSandbox({ providers, ...(records !== undefined ? { records } : {}), ...(port !== undefined ? { basePort: port } : {}) });
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({ providers, ...(records !== undefined ? { records } : {}), ...(port !== undefined ? { basePort: port } : {}) });
+  } catch (error) {
+    const { code, port: taken } = error as { code?: unknown; port?: unknown };
+    if (code !== 'EADDRINUSE') throw error;
+    // One line, no stack: the operator's fix is another --port (a provider with several hosts takes N and the next ports).
+    io.err(`crm-bridge simulate: port ${String(taken)} is in use; the simulators listen on --port N and the ports after it (PowerChord: four), choose another --port\n`);
+    return 1;
+  }
   for (const [provider, connection] of sandbox.connections) {
     io.out(`# ${provider}: simulator on ${connection.baseUrl}\n${connectionEnvLines(connection).join('\n')}\n`);
   }

@@ -10,9 +10,12 @@ import { exitOf, until } from '../../helpers/worker-process.ts';
 async function simulate(args: string[]) {
   const child = spawn(process.execPath, ['src/cli.ts', 'simulate', ...args], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
+  let exited: number | null = null;
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Generous: a Node start on a loaded 2-core machine has taken over 20 s.
-  await until(() => output.includes('# stop with Ctrl-C'), 45_000, 'the simulators to start');
+  child.once('exit', (code) => (exited = code ?? -1));
+  // Generous: a Node start on a loaded 2-core machine has taken over 20 s. A command that ended is not waited for.
+  await until(() => output.includes('# stop with Ctrl-C') || exited !== null, 45_000, 'the simulators to start');
+  if (exited !== null) throw new Error(`simulate ${args.join(' ')} exited ${exited} before serving`);
   const env = Object.fromEntries(output.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => {
     const [name, ...value] = l.split('=');
     return [name!, value.join('=').replace(/^'(.*)'$/, '$1')];
@@ -47,8 +50,17 @@ describe('crm-bridge simulate', () => {
   });
 
   it('simulate powerchord --port N listens on N and prints a complete, valid connection', async () => {
-    const port = await freePort();
-    const sim = await simulate(['powerchord', '--port', String(port)]);
+    // PowerChord's simulator serves its four hosts on N … N+3: only N is known free, and a parallel test file can
+    // take one of the others in between (EADDRINUSE, seen in CI), so a port range that is taken is tried again.
+    let port = 0;
+    let sim: Awaited<ReturnType<typeof simulate>> | undefined;
+    for (let attempt = 0; !sim; attempt++) {
+      port = await freePort();
+      sim = await simulate(['powerchord', '--port', String(port)]).catch((error: unknown) => {
+        if (attempt >= 4) throw error;
+        return undefined;
+      });
+    }
     try {
       expect(sim.env['POWERCHORD_BASE_URL']).toBe(`http://127.0.0.1:${port}`);
       expect(Object.keys(sim.env)).toEqual(expect.arrayContaining(['POWERCHORD_TRUNK_ID', 'POWERCHORD_ORGANIZATION_ID', 'POWERCHORD_LEADS_BASE_URL', 'POWERCHORD_REGION']));
@@ -61,6 +73,20 @@ describe('crm-bridge simulate', () => {
       expect(answer.statusCode).toBeLessThan(500);
     } finally {
       expect(await sim.stop()).toBe(0);
+    }
+  });
+
+  it('a port of the range that is taken is one line naming it, exit 1, no stack', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const result = spawnSync(process.execPath, ['src/cli.ts', 'simulate', 'powerchord', '--port', String(taken - 2)], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 30_000 });
+      expect(result.status).toBe(1);
+      // Usually `taken` itself (another of N … N+3 may happen to be in use too).
+      expect(result.stderr.trim()).toMatch(/^crm-bridge simulate: port \d+ is in use; the simulators listen on --port N and the ports after it \(PowerChord: four\), choose another --port$/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 
