@@ -234,9 +234,9 @@ async function writeOne(
       const createdId = status.createdRecordId;
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
       call.operation = 'update';
-      // This run's own create (another execution of the push sent it): the run counts a create, not an update.
-      const ownCreate = intent?.startsWith(`pending:${runId}:`) === true;
-      return settle(target, record, await connector.update!(createdId, record.body, { signal }), ownCreate ? 'created' : 'updated');
+      // The run that learns the create happened counts it (the run that sent it counted it as failed, outcome
+      // unknown, or not at all), so the created counts of a sync's runs add up to the records it created.
+      return settle(target, record, await connector.update!(createdId, record.body, { signal }), 'created');
     }
   }
   if (intent && !(pendingCreate && connector.writeStatus)) {
