@@ -149,6 +149,11 @@ export class LedgerReader {
     return this.#retry((redis) => new RecordLinks(redis, this.keys).entries('crosswalk', sourceConnection, targetConnection));
   }
 
+  /** The create intents: source id → the run (and, for an async write, `pending:<run>:<write id>`). */
+  async intents(sourceConnection: string, targetConnection: string): Promise<Map<string, string>> {
+    return this.#retry((redis) => new RecordLinks(redis, this.keys).entries('intent', sourceConnection, targetConnection));
+  }
+
   /** What Redis knows of one record on one target: for the evidence of a duplicate or a loss. */
   async recordState(sync: string, sourceConnection: string, targetConnection: string, targetKey: string, sourceId: string) {
     const k = this.keys;

@@ -249,8 +249,9 @@ async function writeOne(
     if (existing) {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing, runId));
       call.operation = 'update';
-      // Found after this run's own interrupted create: that create made it, so the run counts a create.
-      return settle(target, record, await connector.update!(existing, record.body, { signal }), intent === runId ? 'created' : 'updated');
+      // Found after an interrupted create (this run's or an earlier one's, which counted it failed or not at all):
+      // that create made it, and the run that learns so counts it, so a sync's created counts add up.
+      return settle(target, record, await connector.update!(existing, record.body, { signal }), 'created');
     }
   }
   call.operation = 'create';
