@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, inject } from 'vitest';
 import { exitOf, until } from '../../helpers/worker-process.ts';
 
 /** Starts `crm-bridge worker` (no connections: it logs its start and idles), under a terminal or a pipe. */
 async function firstLines(options: { tty: boolean; format?: string }): Promise<string> {
-  const command = `${process.execPath} src/cli.ts worker`;
+  // The worker's pid, written by the shell that becomes it: under script(1) it is not our child, and a closed
+  // terminal's SIGHUP no longer ends it (SIGHUP reloads the definitions), so the test ends it itself.
+  const pidFile = join(tmpdir(), `cb-log-format-${process.pid}-${Date.now()}.pid`);
+  const command = `sh -c 'echo $$ > ${pidFile}; exec ${process.execPath} src/cli.ts worker'`;
   const env = { PATH: process.env['PATH'], REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `log-${Date.now()}`, LOG_LEVEL: 'info', ...(options.format ? { LOG_FORMAT: options.format } : {}) };
   // script(1) gives the child a pseudo-terminal, as a user's shell does.
   const child = options.tty
@@ -15,7 +21,14 @@ async function firstLines(options: { tty: boolean; format?: string }): Promise<s
   try {
     await until(() => output.split('\n').length > 2, 20_000, 'the worker to log its start');
   } finally {
-    // Under script(1) the worker is script's child: it ends with its terminal.
+    if (options.tty) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+      } catch {
+        // not started, or already gone
+      }
+      rmSync(pidFile, { force: true });
+    }
     child.kill('SIGTERM');
     await exitOf(child);
   }
