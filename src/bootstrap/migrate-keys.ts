@@ -65,7 +65,7 @@ export async function migrateKeys(redis: Redis | Cluster, options: MigrateOption
   for (const key of old) {
     if (!key.startsWith(`${prefix}:cb:`)) continue;
     const parts = key.slice(prefix.length + 4).split(':');
-    const [kind, a, b, c] = parts;
+    const [kind, a, b] = parts;
     report.oldKeys += 1;
     const skip = (reason: string) => void report.skipped.push({ key, reason });
     if ((kind === 'xw' || kind === 'intent') && parts.length === 3 && a && b) {
@@ -107,12 +107,11 @@ export async function migrateKeys(redis: Redis | Cluster, options: MigrateOption
       if (value !== null && options.apply) await redis.set(keys.cursor(a), value, 'NX');
       if (value !== null) report.carried.cursor += 1;
     } else if (kind === 'sync' && parts.length === 3 && a && b === 'failed') {
-      report.carried.failed += await carryHash(redis, key, options.apply, (id, value) => ({ key: keys.failed(a), value, field: id }));
+      report.carried.failed += await carryHash(redis, key, options.apply, (_id, value) => ({ key: keys.failed(a), value }));
     } else {
       // Run ledgers, run → errors lists, idempotency keys, budgets: history or short-lived, not carried.
       continue;
     }
-    void c;
     migrated.push(key);
   }
   if (options.apply && options.deleteOld) {
@@ -129,7 +128,7 @@ async function carryHash(
   redis: Redis | Cluster,
   key: string,
   apply: boolean,
-  place: (field: string, value: string) => { key: string; value: string; field?: string } | null,
+  place: (field: string, value: string) => { key: string; value: string } | null,
 ): Promise<number> {
   let carried = 0;
   let cursor = '0';
@@ -142,7 +141,7 @@ async function carryHash(
       const to = place(field, flat[i + 1] as string);
       if (!to) continue;
       carried += 1;
-      if (apply) writes.push(redis.hsetnx(to.key, to.field ?? field, to.value));
+      if (apply) writes.push(redis.hsetnx(to.key, field, to.value));
     }
     await Promise.all(writes);
   } while (cursor !== '0');
