@@ -101,8 +101,19 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: serializeError, error: serializeError },
       hooks: { streamWrite: (line) => scrubJsonText(redactLine(line)) },
     },
-    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : undefined),
+    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : jsonStdout()),
   );
+}
+
+/**
+ * JSON lines to stdout, each written when it is logged. pino's own default (an asynchronous SonicBoom) joins the
+ * lines logged while a write is in flight by string concatenation and measures the joined string at every append,
+ * which flattens it: under a burst of 50 API requests that was ~5 KB of garbage per 400-byte request line and the
+ * API's largest allocation after ioredis and Fastify. A line written at once costs one write(2) and no copy, and is
+ * never lost in a buffer when the process dies.
+ */
+function jsonStdout(): pino.DestinationStream {
+  return pino.destination({ dest: process.stdout.fd, sync: true });
 }
 
 export type { Logger };

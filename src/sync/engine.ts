@@ -4,6 +4,7 @@ import { RedisUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionConfig } from '../providers/types.ts';
 import { PUSH_QUEUES, RunJob, SYNC_QUEUE, pushQueueName } from '../queues/contracts.ts';
+import { AddBatcher } from '../queues/add-batcher.ts';
 import { QueueFactory } from '../queues/factory.ts';
 import { isConnectionError, type RedisClient } from '../redis/connection.ts';
 import { ConnectionBreaker } from './connection-breaker.ts';
@@ -58,6 +59,8 @@ export class SyncEngine {
   readonly ctx: SyncContext;
   readonly queues: QueueFactory;
   readonly #versions: DefinitionVersions;
+  /** Runs started in one turn of the event loop (a burst of API requests) are enqueued in one write to Redis. */
+  #runAdds: AddBatcher | undefined;
   /** Set once this process runs workers: a reload starts push workers for target connections new to it. */
   #workerOptions: WorkerOptions | null = null;
   readonly #pushWorkers = new Set<string>();
@@ -238,7 +241,8 @@ export class SyncEngine {
     });
     const queue = this.queues.queue(SYNC_QUEUE);
     if (options.commit) await this.#commitEnqueue(queue, options.commit);
-    const job = await queue.add('run', data, { jobId: options.jobId ?? `run-${randomUUID()}` });
+    this.#runAdds ??= new AddBatcher(queue);
+    const job = await this.#runAdds.add('run', data, { jobId: options.jobId ?? `run-${randomUUID()}` });
     return job.id ?? '';
   }
 
