@@ -40,6 +40,8 @@ const { values: flags } = parseArgs({
      * rounds: an A/B of two versions under the same noise, e.g. `git archive HEAD~1 | tar -x -C /tmp/prev`.
      */
     compare: { type: 'string' },
+    /** Node flags of the `--compare` server (default: --api-flags). With `--compare .` an A/B of Node flags alone. */
+    'compare-flags': { type: 'string' },
   },
   strict: true,
 });
@@ -176,10 +178,11 @@ async function main(): Promise<void> {
   const product = await startServer('product', [...apiFlags, ...prof, 'src/cli.ts', 'api'], apiEnv);
   servers.push(product);
   // Its own key prefix, so neither version reads the other's queues.
-  const compare = flags.compare ? await startServer('compare', [...apiFlags, 'src/cli.ts', 'api'], { ...apiEnv, QUEUE_PREFIX: '{crm-bridge-compare}' }, path.resolve(flags.compare)) : null;
+  const compareFlags = flags['compare-flags'] === undefined ? apiFlags : flags['compare-flags'].split(' ').filter(Boolean);
+  const compare = flags.compare ? await startServer('compare', [...compareFlags, 'src/cli.ts', 'api'], { ...apiEnv, QUEUE_PREFIX: '{crm-bridge-compare}' }, path.resolve(flags.compare)) : null;
   if (compare) {
     servers.push(compare);
-    log(`compare: crm-bridge api from ${path.resolve(flags.compare!)} at ${compare.url}`);
+    log(`compare: crm-bridge api from ${path.resolve(flags.compare!)} at ${compare.url} (flags ${compareFlags.join(' ') || 'none'})`);
   }
   log(`crm-bridge api at ${product.url} (LOG_LEVEL ${flags['log-level']}, flags ${apiFlags.join(' ') || 'none'})`);
   const baseline = flags['no-baseline'] ? null : await startServer('baseline', [...apiFlags, path.join(import.meta.dirname, 'api-baseline-server.ts')], process.env);
