@@ -72,12 +72,14 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   // Body shape limits (depth, string length, prototype keys): before validation for parsed bodies, and again
   // before the handler for routes that parse their own (the signed webhook keeps raw bytes until it verified them).
   // These three are synchronous: callback hooks, since an async hook costs every request a promise and a turn.
+  // A body checked as parsed is not walked again: what validation makes of it is no deeper and no longer.
+  app.decorateRequest('bodyGuarded', false);
   app.addHook('preValidation', (request, _reply, done) => {
-    guardBody(request.body);
+    request.bodyGuarded = guardBody(request.body);
     done();
   });
   app.addHook('preHandler', (request, _reply, done) => {
-    guardBody(request.body);
+    if (!request.bodyGuarded) guardBody(request.body);
     done();
   });
   // No configured secret leaves in a JSON answer, whatever a provider echoed into an error we keep. Scrubbed in the
@@ -113,6 +115,13 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   await registerDashboard(app, deps.engine, auth, deps.dashboardDeadlineMs ?? 2_000);
   await registerRunsPage(app, deps);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The parsed body kept to BODY_LIMITS when validation began (raw bodies are checked once a route parsed them). */
+    bodyGuarded: boolean;
+  }
 }
 
 function isJsonAnswer(reply: FastifyReply): boolean {

@@ -46,9 +46,13 @@ export function bodyShapeIssue(body: unknown, root = 'body'): FieldIssue | null 
   return null;
 }
 
-/** Throws a 400 naming the path when a parsed body breaks BODY_LIMITS. Buffers (raw webhook bodies) pass. */
-export function guardBody(body: unknown): void {
-  if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return;
+/**
+ * Throws a 400 naming the path when a parsed body breaks BODY_LIMITS. Buffers (raw webhook bodies) pass unchecked:
+ * answers whether a parsed body was checked.
+ */
+export function guardBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return false;
   const issue = bodyShapeIssue(body);
   if (issue) throw new ApiError(400, ApiErrorCode.VALIDATION, `invalid request: ${issue.field}: ${issue.message}`, [issue]);
+  return true;
 }
