@@ -64,6 +64,7 @@ describe('kill -9 of the worker mid-run', () => {
     const env = { ...simulatorEnv({ overplane, trata }), ...SETTINGS };
 
     await killRepeatedly(prefix, env, scaled(5, 2), () => trata.store.size, async () => {});
+    trata.faults.set({ latencyMs: 0 }); // it held writes in flight for the kills; the run's end needs it no more
     const last = startWorkerProcess(prefix, env);
     try {
       const run = await firstRun(prefix, ledger, 'overplane-to-trata');
@@ -99,6 +100,9 @@ describe('kill -9 of the worker mid-run', () => {
       if ([...open].some((id) => !seen.has(id))) hits++;
       seen = open;
     });
+    // The latency held creates in flight for the kills; the worker that ends the run (~200 records, each create a
+    // few calls) needs it no more: 7-10 s of this test were that worker writing at 20 ms a call.
+    powerchord.faults.set({ latencyMs: 0 });
     const last = startWorkerProcess(prefix, env);
     try {
       const run = await firstRun(prefix, ledger, 'trata-to-powerchord');
