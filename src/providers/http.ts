@@ -134,11 +134,14 @@ export class ProviderHttp {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
+  readonly #jsonHeaders: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #describeError: DescribeErrorBody;
   readonly #defaultRetryAfterMs: number | null;
   readonly #onHeaders: ((headers: ResponseHeaders) => void) | undefined;
   readonly #gate: RequestGate | undefined;
+  /** The last `url` override, parsed: PowerChord sends every create to one URL, and parsing it per call cost µs. */
+  #lastUrl: { href: string; origin: string; path: string; search: string } | null = null;
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
@@ -147,6 +150,7 @@ export class ProviderHttp {
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#headers = { authorization: `Bearer ${options.token}`, 'user-agent': 'crm-bridge', accept: 'application/json' };
+    this.#jsonHeaders = { ...this.#headers, 'content-type': 'application/json' };
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#gate = options.gate;
     this.#describeError = options.describeError;
@@ -155,8 +159,8 @@ export class ProviderHttp {
   }
 
   async request<S extends z.ZodType>(method: HttpMethod, path: string, options: RequestOptions<S>): Promise<HttpResult<z.infer<S>>> {
-    const target = options.url ? new URL(options.url) : null;
-    const pathname = target ? target.pathname : `${this.#basePath}/${path}`;
+    const target = options.url ? this.#parseUrl(options.url) : null;
+    const pathname = target ? target.path : `${this.#basePath}/${path}`;
     const operation = `${method} ${pathname}`;
     const wait = this.#gate ? await this.#gate.acquire() : 0;
     if (wait > 0) {
@@ -170,7 +174,7 @@ export class ProviderHttp {
     const send = (): Promise<RawResponse> =>
       this.#send({
         origin: target ? target.origin : this.#origin,
-        path: pathname + (target ? target.search : queryString(options.searchParams)),
+        path: target ? target.path + target.search : pathname + queryString(options.searchParams),
         method,
         json: options.json,
         signal: options.signal,
@@ -206,17 +210,18 @@ export class ProviderHttp {
 
   async #send(call: { origin: string; path: string; method: HttpMethod; json: unknown; signal: AbortSignal | undefined }): Promise<RawResponse> {
     const hasBody = call.json !== undefined;
+    const request: Dispatcher.RequestOptions = {
+      origin: call.origin,
+      path: call.path,
+      method: call.method,
+      headers: hasBody ? this.#jsonHeaders : this.#headers,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    };
+    if (hasBody) request.body = JSON.stringify(call.json);
+    if (call.signal) request.signal = call.signal;
     try {
-      const response = await dispatcher.request({
-        origin: call.origin,
-        path: call.path,
-        method: call.method,
-        headers: hasBody ? { ...this.#headers, 'content-type': 'application/json' } : this.#headers,
-        ...(hasBody ? { body: JSON.stringify(call.json) } : {}),
-        ...(call.signal ? { signal: call.signal } : {}),
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
+      const response = await dispatcher.request(request);
       const text = await response.body.text();
       const headers = response.headers as ResponseHeaders;
       countProviderCall(this.provider, response.statusCode, this.#connection);
@@ -225,6 +230,14 @@ export class ProviderHttp {
     } catch (error) {
       throw new TransportError(transportCode(error), error);
     }
+  }
+
+  #parseUrl(href: string): { origin: string; path: string; search: string } {
+    if (this.#lastUrl?.href !== href) {
+      const url = new URL(href);
+      this.#lastUrl = { href, origin: url.origin, path: url.pathname, search: url.search };
+    }
+    return this.#lastUrl;
   }
 
   #httpFailure(response: RawResponse, body: unknown, operation: string): AnyProviderError {

@@ -2,10 +2,10 @@ import { ProviderAuthError } from '../errors.ts';
 import { ProviderHttp, type ErrorDescription } from '../http.ts';
 import type { CallOptions, RequestGate } from '../types.ts';
 import {
+  PowerChordCreateAnswer,
   PowerChordErrorBody,
-  PowerChordLead,
   PowerChordLeadCreate,
-  PowerChordLeadCreated,
+  PowerChordUpdateAnswer,
   type PowerChordLeadUpdate,
 } from './schema.ts';
 import type { TokenProvider } from './token.ts';
@@ -49,13 +49,14 @@ export class PowerChordClient {
   async createLead(trunkId: string, body: PowerChordLeadCreate, options: CallOptions = {}) {
     const json = PowerChordLeadCreate.parse(body);
     const url = `${this.#leadsBaseUrl}/v1/${encodeURIComponent(trunkId)}`;
-    const { body: created } = await this.#authorized((http) => http.request('POST', '', { url, json, schema: PowerChordLeadCreated, signal: options.signal }));
+    const { body: created } = await this.#authorized((http) => http.request('POST', '', { url, json, schema: PowerChordCreateAnswer, signal: options.signal }));
     return created;
   }
 
-  async updateLead(leadId: string, body: PowerChordLeadUpdate, options: CallOptions = {}): Promise<PowerChordLead> {
+  /** Answers the lead's id, the one field of the answer (the whole lead) a write uses. */
+  async updateLead(leadId: string, body: PowerChordLeadUpdate, options: CallOptions = {}): Promise<PowerChordUpdateAnswer> {
     const path = `v3/lead/${encodeURIComponent(leadId)}`;
-    const { body: lead } = await this.#authorized((http) => http.request('PATCH', path, { json: body, schema: PowerChordLead, signal: options.signal }));
+    const { body: lead } = await this.#authorized((http) => http.request('PATCH', path, { json: body, schema: PowerChordUpdateAnswer, signal: options.signal }));
     return lead;
   }
 

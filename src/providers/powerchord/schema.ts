@@ -54,6 +54,14 @@ export const PowerChordLeadCreated = z.looseObject({
   assignedOrganizationID: z.string().nullish(),
 });
 
+/**
+ * What a write reads of its answer: the lead's id, and nothing else. A strip object reads only its keys, so the rest
+ * of the answer (a PATCH answers the whole lead, its content included) is not copied for every record written.
+ */
+export const PowerChordCreateAnswer = z.object({ leadID: z.string() });
+export const PowerChordUpdateAnswer = z.object({ ID: z.string() });
+export type PowerChordUpdateAnswer = z.infer<typeof PowerChordUpdateAnswer>;
+
 /** The whole lead, as PATCH answers it. Tolerant of the many fields we do not use. */
 export const PowerChordLead = z.looseObject({
   ID: z.string(),

@@ -68,12 +68,18 @@ export function advance(position: TrataCursor, records: readonly SourceRecord[])
   const stamped = records.filter((r): r is SourceRecord & { updatedAt: string } => r.updatedAt !== null);
   if (stamped.length === 0) return records.length === 0 ? position : { ...position, skip: position.skip + records.length };
 
-  const newest = stamped.reduce((a, b) => (toMicros(b.updatedAt) > toMicros(a.updatedAt) ? b : a)).updatedAt;
-  const keepLast = position.last !== null && toMicros(position.last) >= toMicros(newest);
+  // Each timestamp read once (a page is up to 1,000 records; this runs for every page of every run).
+  const micros = stamped.map((r) => toMicros(r.updatedAt));
+  let newestAt = 0;
+  for (let i = 1; i < micros.length; i++) if (micros[i]! > micros[newestAt]!) newestAt = i;
+  const newest = stamped[newestAt]!.updatedAt;
+  const keepLast = position.last !== null && toMicros(position.last) >= micros[newestAt]!;
   const last = keepLast ? (position.last as string) : newest;
   const lastMicros = toMicros(last);
   const ids = new Set(keepLast && position.seen !== '' ? position.seen.split(' ') : []);
-  for (const r of stamped) if (toMicros(r.updatedAt) === lastMicros) ids.add(r.id);
+  stamped.forEach((r, i) => {
+    if (micros[i] === lastMicros) ids.add(r.id);
+  });
   const seen = [...ids].join(' ');
 
   const anchor = lastMicros - 1;
