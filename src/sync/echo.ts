@@ -39,6 +39,15 @@ export function canEcho(provider: ProviderName): boolean {
   return providers[provider].capabilities.list && schemaOf(provider) !== null;
 }
 
+/**
+ * Whether a sync can read records of this provider (a source must list, see definition.ts). Only such a sync writes
+ * echo state into the records of the provider it targets: records synced to a provider that cannot be a source have
+ * none to read.
+ */
+export function canBeSource(provider: ProviderName): boolean {
+  return providers[provider].capabilities.list;
+}
+
 const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
 /** The fields in `keys`, empties as null: what the fingerprint covers (canonical JSON sorts the keys). */

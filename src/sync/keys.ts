@@ -66,7 +66,8 @@ export function syncKeys(prefix: string) {
   const base = basePrefix(prefix);
   const misc = (...parts: string[]) => [prefix, 'cb', ...parts].join(':');
   const syncKey = (sync: string, ...parts: string[]) => [`{${base}:s:${sync}}`, ...parts].join(':');
-  const partitionKeys = new Map<string, PartitionKeys[]>();
+  // own → other → partition: looked up without building a string, several times for every record a sync writes.
+  const partitionKeys = new Map<string, Map<string, PartitionKeys[]>>();
   return {
     /** run id → its sync: the ledger finds a run's keys (tagged by its sync) from its id alone. */
     runSync: (runId: string) => misc('runsync', runId),
@@ -89,9 +90,10 @@ export function syncKeys(prefix: string) {
     /** The per-record state of `own`'s records paired with `other`, in one partition. */
     records(own: string, other: string, partition: number): PartitionKeys {
       // Made once per pair and partition: this is asked several times for every record a sync writes.
-      const pair = `${own}\u0000${other}`;
-      let partitions = partitionKeys.get(pair);
-      if (!partitions) partitionKeys.set(pair, (partitions = []));
+      let others = partitionKeys.get(own);
+      if (!others) partitionKeys.set(own, (others = new Map()));
+      let partitions = others.get(other);
+      if (!partitions) others.set(other, (partitions = []));
       return (partitions[partition] ??= partitionKeysOf(`{${base}:r:${own}:${other}:${partition}}`));
     },
     idempotency: (key: string) => misc('idem', key),

@@ -63,6 +63,9 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   );
   let unexpected: { error: unknown } | null = null;
   const erred: PushRecord[] = [];
+  // Counted for the metrics once per job, not per record (a labelled counter hashes its labels on every call).
+  let created = 0;
+  let updated = 0;
   for (const [i, result] of settled.entries()) {
     if (result.status === 'rejected') {
       unexpected ??= { error: result.reason };
@@ -73,6 +76,8 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     switch (outcome.kind) {
       case 'done':
         done++;
+        if (outcome.op === 'created') created++;
+        else if (outcome.op === 'updated') updated++;
         if (outcome.sent) sent.push(outcome.sent);
         break;
       case 'pending':
@@ -89,6 +94,9 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
         break;
     }
   }
+
+  countRecords(connector.provider, 'created', created, target.connection);
+  countRecords(connector.provider, 'updated', updated, target.connection);
 
   // Writes that stay unconfirmed past the deadline end here, as failures naming the write (a create's outcome is
   // then unknown: held for review, never sent again blindly).
@@ -169,10 +177,11 @@ async function pushOne(
 ): Promise<Outcome> {
   const halted = ctx.breaker.openReason(target.connection, runId);
   if (halted && !record.pendingJobId) return { kind: 'failed', error: failure(record.sourceId, target, halted, 'CONNECTION_FAILED') };
-  const call: CallState = { operation: 'other', intentWritten: false, createSent: false };
+  const call: CallState = { operation: 'other', intentWritten: false, createSent: false, linkedTo: state.targetId };
   try {
     const outcome = await writeOne(ctx, sync, target, connector, runId, record, state, call, signal);
     if (outcome.kind === 'done' || outcome.kind === 'pending') ctx.breaker.succeeded(target.connection);
+    if (outcome.kind === 'done' && outcome.sent && outcome.sent.targetId === call.linkedTo) outcome.sent.linked = true;
     return outcome;
   } catch (error) {
     return await settleError(ctx, sync, target, connector, runId, record, call, error);
@@ -186,6 +195,8 @@ interface CallState {
   intentWritten: boolean;
   /** The create call was sent: from here only the provider's answer can tell whether the record exists. */
   createSent: boolean;
+  /** The target id the crosswalk holds for the record (read before the push, or linked by it): not written again. */
+  linkedTo: string | null;
 }
 
 async function writeOne(
@@ -206,9 +217,9 @@ async function writeOne(
   if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
 
   if (targetId) {
-    if (target.mode === 'create') return sentOutcome(target, record, targetId, 'skipped');
+    if (target.mode === 'create') return sentOutcome(record, targetId, 'skipped');
     call.operation = 'update';
-    const outcome = settle(target, record, await connector.update!(targetId, record.body, { signal }), 'updated');
+    const outcome = settle(record, await connector.update!(targetId, record.body, { signal }), 'updated');
     // This run created the record and died before marking it sent: the update completes that create.
     if (outcome.kind === 'done' && outcome.sent && intent === `linked:${runId}`) outcome.sent.counter = 'created';
     if (outcome.kind === 'done' && outcome.sent && intent === `counted:${runId}`) outcome.sent.counter = null;
@@ -233,10 +244,11 @@ async function writeOne(
       if (!status.createdRecordId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${pendingCreate} succeeded but named no record id`, 'NO_RECORD_ID') };
       const createdId = status.createdRecordId;
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
+      call.linkedTo = createdId;
       call.operation = 'update';
       // The run that learns the create happened counts it (the run that sent it counted it as failed, outcome
       // unknown, or not at all), so the created counts of a sync's runs add up to the records it created.
-      return settle(target, record, await connector.update!(createdId, record.body, { signal }), 'created');
+      return settle(record, await connector.update!(createdId, record.body, { signal }), 'created');
     }
   }
   if (intent && !(pendingCreate && connector.writeStatus)) {
@@ -248,10 +260,11 @@ async function writeOne(
     const existing = await connector.findExisting(record.body, { signal });
     if (existing) {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing, runId));
+      call.linkedTo = existing;
       call.operation = 'update';
       // Found after an interrupted create (this run's or an earlier one's, which counted it failed or not at all):
       // that create made it, and the run that learns so counts it, so a sync's created counts add up.
-      return settle(target, record, await connector.update!(existing, record.body, { signal }), 'created');
+      return settle(record, await connector.update!(existing, record.body, { signal }), 'created');
     }
   }
   call.operation = 'create';
@@ -270,14 +283,18 @@ async function writeOne(
     // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
     onCreated: async (newId) => {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, newId, runId));
+      call.linkedTo = newId;
       linked = true;
     },
   });
   // Linked at once (not only with the batch's "sent" at the end of the job): a crash before then must find the
   // record's id, not an intent it can only look up or hold for review.
-  if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
+  if (created.kind === 'done' && !linked) {
+    await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
+    call.linkedTo = created.targetId;
+  }
   if (created.kind === 'pending') await durably(() => ctx.links.recordPendingCreate(scope, record.sourceId, runId, created.jobId));
-  return settle(target, record, created, 'created');
+  return settle(record, created, 'created');
 }
 
 /**
@@ -328,9 +345,9 @@ async function settleError(
 }
 
 /** A synchronous write is done; an asynchronous one is confirmed later. */
-function settle(target: SyncTarget, record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Outcome {
+function settle(record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Outcome {
   if (result.kind === 'pending') return { kind: 'pending', record: { ...record, pendingJobId: result.jobId, pendingOp: op === 'created' ? 'create' : 'update' } };
-  return sentOutcome(target, record, result.targetId, op);
+  return sentOutcome(record, result.targetId, op);
 }
 
 function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
@@ -342,8 +359,7 @@ function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
  * the end of the job (see processPush): until then a crash only costs a repeated update, never a duplicate,
  * because a created record was already linked when its create answered.
  */
-function sentOutcome(target: SyncTarget, record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Outcome {
-  if (op !== 'skipped') countRecords(target.provider, op, 1, target.connection);
+function sentOutcome(record: PushRecord, targetId: string, op: 'created' | 'updated' | 'skipped'): Outcome {
   return { kind: 'done', op, sent: { sourceId: record.sourceId, targetId, fingerprint: record.fingerprint, body: record.body, counter: op === 'skipped' ? null : op } };
 }
 
@@ -357,7 +373,7 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     const known = await ctx.links.targetIdOf(scopeOf(sync, target), record.sourceId);
     const targetId = record.pendingOp === 'create' ? (status.createdRecordId ?? known) : known;
     if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
-    const outcome = sentOutcome(target, record, targetId, op);
+    const outcome = sentOutcome(record, targetId, op);
     if (status.status === 'PARTIAL_SUCCESS') {
       await ctx.ledger.recordErrors(runId, sync.name, [failure(record.sourceId, target, `partial success: ${status.errors.join('; ')}`, 'PARTIAL_SUCCESS')]);
     }

@@ -4,7 +4,7 @@ import type { ProviderName } from '../providers/types.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import { durably } from './durable.ts';
-import { canEcho, echoState } from './echo.ts';
+import { canBeSource, canEcho, echoState } from './echo.ts';
 import { placeOf, STATE_BUCKETS, STATE_PARTITIONS, type PartitionKeys, type RecordStateKind, type SyncKeys } from './keys.ts';
 
 /**
@@ -146,6 +146,8 @@ export interface SentRecord {
   body: Record<string, unknown>;
   /** The run counter to increment, if the write counts (a skip does not). */
   counter: 'created' | 'updated' | null;
+  /** The crosswalk already holds `targetId` (read before the push, or linked by it): markSent does not write it again. */
+  linked?: boolean;
 }
 
 /** What Redis knows of a record on a target before it is pushed. */
@@ -168,7 +170,7 @@ export interface PageState {
 export class RecordLinks {
   readonly #redis: RedisClient;
   readonly #keys: SyncKeys;
-  readonly #writes: DataLoader<{ tag: string; ops: HashOp[] }, true>;
+  readonly #writes: DataLoader<{ tag: string; ops: Array<HashOp & { tag: string }> }, true>;
   readonly #claims: DataLoader<Claim, boolean>;
 
   constructor(redis: RedisClient, keys: SyncKeys) {
@@ -196,6 +198,11 @@ export class RecordLinks {
 
   /** The sent state and the echo state (what a sync from the target wrote into the record) of each record. */
   async pageStates(scope: PushScope, ids: readonly string[]): Promise<PageState[]> {
+    if (!canBeSource(scope.targetProvider)) {
+      // No sync reads from the target, so none ever wrote echo state into these records: only `sent` is read.
+      const sent = await this.#read(ids, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.sent(scope.sync, scope.targetKey, bucket)]);
+      return sent.map(([value]) => ({ sent: value ?? null, echo: null }));
+    }
     const values = await this.#read(ids, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.sent(scope.sync, scope.targetKey, bucket), keys.echo(bucket)]);
     return values.map(([sent, echo]) => ({ sent: sent ?? null, echo: echo ?? null }));
   }
@@ -216,6 +223,7 @@ export class RecordLinks {
    * writes every step again: counts come first so that a write is never left uncounted, and each record counts
    * once per run (a mark per record, kept while the run lasts), so the repeat is not counted again; the reverse
    * link comes before `sent` so that no record is ever "done" without it (a reverse sync would create a duplicate).
+   * The forward link is written with `sent` (one script), unless the record was linked already (`linked`).
    */
   async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -237,11 +245,13 @@ export class RecordLinks {
     }
     const forward = records.flatMap((r) => {
       const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, r.sourceId);
-      return [
-        { tag: keys.tag, key: keys.crosswalk(bucket), field: r.sourceId, value: r.targetId },
+      const ops = [
         { tag: keys.tag, key: keys.sent(scope.sync, scope.targetKey, bucket), field: r.sourceId, value: r.fingerprint },
         { tag: keys.tag, key: keys.intent(bucket), field: r.sourceId, value: null },
       ];
+      // Written in the same script as `sent`, so never after it; a link made when the create answered is not resent.
+      if (!r.linked) ops.unshift({ tag: keys.tag, key: keys.crosswalk(bucket), field: r.sourceId, value: r.targetId });
+      return ops;
     });
     await durably(() => this.#apply(forward));
   }
@@ -256,8 +266,8 @@ export class RecordLinks {
     await this.#writes.load({
       tag: keys.tag,
       ops: [
-        { key: keys.crosswalk(bucket), field: sourceId, value: targetId },
-        { key: keys.intent(bucket), field: sourceId, value: `${counted ? 'counted' : 'linked'}:${runId}` },
+        { tag: keys.tag, key: keys.crosswalk(bucket), field: sourceId, value: targetId },
+        { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${counted ? 'counted' : 'linked'}:${runId}` },
       ],
     });
   }
@@ -269,7 +279,7 @@ export class RecordLinks {
    */
   async recordPendingCreate(scope: PushScope, sourceId: string, runId: string, writeJobId: string): Promise<void> {
     const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
-    await this.#writes.load({ tag: keys.tag, ops: [{ key: keys.intent(bucket), field: sourceId, value: `pending:${runId}:${writeJobId}` }] });
+    await this.#writes.load({ tag: keys.tag, ops: [{ tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `pending:${runId}:${writeJobId}` }] });
   }
 
   /**
@@ -340,8 +350,10 @@ export class RecordLinks {
       width = names.length;
       let group = groups.get(keys.tag);
       if (!group) groups.set(keys.tag, (group = { call: { script: 'hgetEach', keys: [], args: [] }, members: [] }));
-      group.call.keys.push(...names);
-      group.call.args.push(...names.map(() => id));
+      for (const name of names) {
+        group.call.keys.push(name);
+        group.call.args.push(id);
+      }
       group.members.push(i);
     });
     const out: Array<Array<string | null>> = ids.map(() => []);
@@ -397,8 +409,8 @@ export class RecordLinks {
   }
 
   /** One burst of coalesced intent and link writes: one pipeline, one call per partition; each caller gets its partition's outcome. */
-  async #flushWrites(writes: ReadonlyArray<{ tag: string; ops: HashOp[] }>): Promise<Array<true | Error>> {
-    const failed = await this.#applyEach(writes.flatMap((w) => w.ops.map((op) => ({ ...op, tag: w.tag })))).catch((error: unknown) => toError(error));
+  async #flushWrites(writes: ReadonlyArray<{ tag: string; ops: Array<HashOp & { tag: string }> }>): Promise<Array<true | Error>> {
+    const failed = await this.#applyEach(writes.length === 1 ? writes[0]!.ops : writes.flatMap((w) => w.ops)).catch((error: unknown) => toError(error));
     return writes.map((w) => (failed instanceof Error ? failed : (failed.get(w.tag) ?? true)));
   }
 
@@ -409,13 +421,14 @@ export class RecordLinks {
    * not run, are sent again once as EVAL, which also makes the node keep the script.
    */
   async #send(calls: readonly SlotCall[]): Promise<Array<unknown | Error>> {
-    const args = (call: SlotCall): [number, ...string[]] => [call.keys.length, ...call.keys, ...call.args];
-    const first = await this.#inSlots(calls.map((call) => (c: RedisClient) => c.evalsha(SCRIPTS[call.script].sha, ...args(call))));
+    // Keys and arguments go as one array (ioredis flattens it): not spread into the call, a batch's hundreds of strings.
+    const argv = calls.map((call) => call.keys.concat(call.args));
+    const first = await this.#inSlots(calls.map((call, i) => (c: RedisClient) => c.evalsha(SCRIPTS[call.script].sha, call.keys.length, argv[i]!)));
     return Promise.all(
       first.map((reply, i) => {
         if (!(reply instanceof Error) || !reply.message.includes('NOSCRIPT')) return reply;
         const call = calls[i]!;
-        return this.#redis.eval(SCRIPTS[call.script].lua, ...args(call)).catch(toError);
+        return this.#redis.eval(SCRIPTS[call.script].lua, call.keys.length, argv[i]!).catch(toError);
       }),
     );
   }
@@ -427,7 +440,8 @@ export class RecordLinks {
    */
   async #inSlots<T>(calls: ReadonlyArray<(c: RedisClient) => Promise<T>>): Promise<Array<T | Error>> {
     if (calls.length === 0) return [];
-    if (this.#redis.isCluster) return Promise.all(calls.map((call) => call(this.#redis).catch(toError)));
+    // One call (a coalesced link of a single partition, the usual case mid-batch) needs no pipeline object.
+    if (this.#redis.isCluster || calls.length === 1) return Promise.all(calls.map((call) => call(this.#redis).catch(toError)));
     const pipeline = this.#redis.pipeline();
     for (const call of calls) void call(pipeline as unknown as RedisClient);
     const replies = (await pipeline.exec()) ?? [];
