@@ -20,11 +20,28 @@ function write(value: unknown): string | undefined {
   }
   const record = value as Record<string, unknown>;
   let out = '{';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const item = write(record[key]);
     if (item !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${item}`;
   }
   return `${out}}`;
+}
+
+/**
+ * An object's keys in the order `Object.keys(o).sort()` gives (UTF-16 code units). A body has a handful of keys per
+ * object: sorted by insertion here, which allocates nothing, where the built-in sort allocated its work arrays
+ * for every object of every record (a fifth of the fingerprint's garbage); large objects still use the built-in.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** Characters of a fingerprint: 22 base64url characters hold 132 bits of the SHA-256. */
