@@ -55,6 +55,9 @@ export default defineConfig({
           include: ['test/**/*.int.test.ts'],
           exclude: ['test/cluster/**'],
           globalSetup: ['test/helpers/global-setup.ts'],
+          // Each file still in a fresh worker, a thread rather than a process: ~0.4 s less per file to start and
+          // import (27 API and provider files: 60 -> 50 s side by side at load 6). Nothing here needs its own process.
+          pool: 'threads',
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
@@ -66,6 +69,7 @@ export default defineConfig({
           name: 'cluster',
           include: [...CLUSTER_SUITE, 'test/cluster/**/*.int.test.ts'],
           globalSetup: ['test/cluster/global-setup.ts'],
+          pool: 'threads',
           // The kill -9 test at a quarter of its size: the same faults, fewer of them (the suite stays near a minute).
           env: { CRASH_TEST_SCALE: '0.25' },
           testTimeout: 60_000,
