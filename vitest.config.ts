@@ -14,19 +14,20 @@ const CLUSTER_SUITE = [
  * has no timings of its own (a clean checkout), so that none of them starts late and becomes the suite's tail.
  */
 const LONG_FILES: Record<string, number> = {
-  'integration:test/integration/sync/crash.int.test.ts': 44,
   'integration:test/integration/chaos/chaos-short.int.test.ts': 41,
-  'cluster:test/integration/sync/crash.int.test.ts': 31,
-  'integration:test/integration/sync/redis-pause-attempts.int.test.ts': 28,
-  'integration:test/integration/sync/redis-outage.int.test.ts': 27,
-  'integration:test/integration/sync/redis-crash.int.test.ts': 22,
-  'cluster:test/integration/sync/scale-out.int.test.ts': 16,
+  'integration:test/integration/sync/crash.int.test.ts': 35,
+  'cluster:test/integration/sync/crash.int.test.ts': 28,
   'integration:test/integration/cli/simulate.int.test.ts': 15,
-  'integration:test/integration/sync/scale-out.int.test.ts': 14,
+  'integration:test/integration/sync/redis-pause-attempts.int.test.ts': 15,
+  'integration:test/integration/sync/redis-outage.int.test.ts': 15,
   'integration:test/integration/cli/log-format.int.test.ts': 14,
   'integration:test/integration/sync/resilience.int.test.ts': 12,
+  'integration:test/integration/sync/redis-crash.int.test.ts': 11,
+  'integration:test/integration/sync/scale-out.int.test.ts': 11,
+  'cluster:test/integration/sync/scale-out.int.test.ts': 11,
   'integration:test/integration/propexo/sync.int.test.ts': 10,
-  'integration:test/integration/sync/shutdown.int.test.ts': 10,
+  'integration:test/integration/sync/fairness.int.test.ts': 9,
+  'integration:test/integration/cli/check-connections.int.test.ts': 8,
 };
 
 // Three projects: pure unit tests, integration tests that cross a socket (real Redis, the simulators), and a
