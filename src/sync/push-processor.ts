@@ -177,11 +177,10 @@ async function pushOne(
 ): Promise<Outcome> {
   const halted = ctx.breaker.openReason(target.connection, runId);
   if (halted && !record.pendingJobId) return { kind: 'failed', error: failure(record.sourceId, target, halted, 'CONNECTION_FAILED') };
-  const call: CallState = { operation: 'other', intentWritten: false, createSent: false, linkedTo: state.targetId };
+  const call: CallState = { operation: 'other', intentWritten: false, createSent: false };
   try {
     const outcome = await writeOne(ctx, sync, target, connector, runId, record, state, call, signal);
     if (outcome.kind === 'done' || outcome.kind === 'pending') ctx.breaker.succeeded(target.connection);
-    if (outcome.kind === 'done' && outcome.sent && outcome.sent.targetId === call.linkedTo) outcome.sent.linked = true;
     return outcome;
   } catch (error) {
     return await settleError(ctx, sync, target, connector, runId, record, call, error);
@@ -195,8 +194,6 @@ interface CallState {
   intentWritten: boolean;
   /** The create call was sent: from here only the provider's answer can tell whether the record exists. */
   createSent: boolean;
-  /** The target id the crosswalk holds for the record (read before the push, or linked by it): not written again. */
-  linkedTo: string | null;
 }
 
 async function writeOne(
@@ -244,7 +241,6 @@ async function writeOne(
       if (!status.createdRecordId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${pendingCreate} succeeded but named no record id`, 'NO_RECORD_ID') };
       const createdId = status.createdRecordId;
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
-      call.linkedTo = createdId;
       call.operation = 'update';
       // The run that learns the create happened counts it (the run that sent it counted it as failed, outcome
       // unknown, or not at all), so the created counts of a sync's runs add up to the records it created.
@@ -260,7 +256,6 @@ async function writeOne(
     const existing = await connector.findExisting(record.body, { signal });
     if (existing) {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing, runId));
-      call.linkedTo = existing;
       call.operation = 'update';
       // Found after an interrupted create (this run's or an earlier one's, which counted it failed or not at all):
       // that create made it, and the run that learns so counts it, so a sync's created counts add up.
@@ -283,16 +278,12 @@ async function writeOne(
     // The record exists: from here on a retry updates it, so the unknown-outcome window closes now.
     onCreated: async (newId) => {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, newId, runId));
-      call.linkedTo = newId;
       linked = true;
     },
   });
   // Linked at once (not only with the batch's "sent" at the end of the job): a crash before then must find the
   // record's id, not an intent it can only look up or hold for review.
-  if (created.kind === 'done' && !linked) {
-    await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
-    call.linkedTo = created.targetId;
-  }
+  if (created.kind === 'done' && !linked) await durably(() => ctx.links.linkCreated(scope, record.sourceId, created.targetId, runId));
   if (created.kind === 'pending') await durably(() => ctx.links.recordPendingCreate(scope, record.sourceId, runId, created.jobId));
   return settle(record, created, 'created');
 }

@@ -146,8 +146,6 @@ export interface SentRecord {
   body: Record<string, unknown>;
   /** The run counter to increment, if the write counts (a skip does not). */
   counter: 'created' | 'updated' | null;
-  /** The crosswalk already holds `targetId` (read before the push, or linked by it): markSent does not write it again. */
-  linked?: boolean;
 }
 
 /** What Redis knows of a record on a target before it is pushed. */
@@ -223,7 +221,9 @@ export class RecordLinks {
    * writes every step again: counts come first so that a write is never left uncounted, and each record counts
    * once per run (a mark per record, kept while the run lasts), so the repeat is not counted again; the reverse
    * link comes before `sent` so that no record is ever "done" without it (a reverse sync would create a duplicate).
-   * The forward link is written with `sent` (one script), unless the record was linked already (`linked`).
+   * The forward link is written again with `sent` (one script), even for a record linked when its create answered:
+   * a failover to a replica can lose an acknowledged write, and a record sent but unlinked is created again at its
+   * next change (test: lost-link).
    */
   async markSent(scope: PushScope, runId: string, records: readonly SentRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -245,13 +245,12 @@ export class RecordLinks {
     }
     const forward = records.flatMap((r) => {
       const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, r.sourceId);
-      const ops = [
+      // The link in the same script as `sent`: never one without the other.
+      return [
+        { tag: keys.tag, key: keys.crosswalk(bucket), field: r.sourceId, value: r.targetId },
         { tag: keys.tag, key: keys.sent(scope.sync, scope.targetKey, bucket), field: r.sourceId, value: r.fingerprint },
         { tag: keys.tag, key: keys.intent(bucket), field: r.sourceId, value: null },
       ];
-      // Written in the same script as `sent`, so never after it; a link made when the create answered is not resent.
-      if (!r.linked) ops.unshift({ tag: keys.tag, key: keys.crosswalk(bucket), field: r.sourceId, value: r.targetId });
-      return ops;
     });
     await durably(() => this.#apply(forward));
   }
