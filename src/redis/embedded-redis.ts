@@ -134,7 +134,8 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
     pid: child.pid ?? 0,
     stop: async () => {
       process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null) return;
+      // Ended already: by itself (an exit code) or by a signal (a test's kill -9: no exit code, a signal code).
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
