@@ -52,8 +52,9 @@ export class UnavailableError extends ApiError {
   }
 }
 
-// What ioredis and BullMQ throw when the connection is down or a command times out.
-const REDIS_DOWN = /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|MaxRetriesPerRequest|max retries per request|Stream isn't writeable|connect ETIMEDOUT|Redis is not connected/i;
+// What ioredis and BullMQ throw when the connection is down or a command times out (or, in a pipeline cut part way
+// through its answers, was aborted).
+const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Command aborted due to connection close|ECONNREFUSED|ECONNRESET|ETIMEDOUT|MaxRetriesPerRequest|max retries per request|Stream isn't writeable|connect ETIMEDOUT|Redis is not connected/i;
 
 export function isRedisDown(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -26,8 +26,15 @@ export class AddBatcher {
         if (requests.length === 1) return [await queue.add(requests[0]!.name, requests[0]!.data, requests[0]!.opts)];
         try {
           return await queue.addBulk(requests.map((request) => ({ ...request })));
-        } catch {
-          return Promise.all(requests.map((request) => queue.add(request.name, request.data, request.opts).catch((error: unknown) => toError(error))));
+        } catch (bulkError) {
+          // The pipeline may have run in part (cut after some answers: ioredis aborts the rest), so an add that cannot
+          // even be sent now keeps the pipeline's error: its outcome is unknown, not "nothing was started" (test:
+          // enqueue-batch).
+          return Promise.all(
+            requests.map((request) =>
+              queue.add(request.name, request.data, request.opts).catch((error: unknown) => toError(NOT_SENT.test(String(error)) ? bulkError : error)),
+            ),
+          );
         }
       },
       { cache: false, maxBatchSize, batchScheduleFn: (send) => setImmediate(send) },
@@ -40,3 +47,5 @@ export class AddBatcher {
 }
 
 const toError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+/** ioredis refused to send the command (not connected, no offline queue): Redis never saw it. */
+const NOT_SENT = /enableOfflineQueue/;
