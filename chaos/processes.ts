@@ -90,7 +90,8 @@ export class ProductProcess {
     if (!child || !this.running) return { ms: 0, killed: false };
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const inTime = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+    // An unref'd timer: once the child exited, a pending timeout must not hold the harness's exit for its length.
+    const inTime = await Promise.race([exited.then(() => true), sleep(timeoutMs, undefined, { ref: false }).then(() => false)]);
     if (!inTime) {
       child.kill('SIGKILL');
       await exited;

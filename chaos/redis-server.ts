@@ -174,6 +174,7 @@ export class ChaosRedis implements RedisUnderTest {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGCONT');
     child.kill('SIGTERM');
-    await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+    // Unref'd: a stopped Redis must not hold the harness's exit for 5 s.
+    await Promise.race([exited, sleep(5_000, undefined, { ref: false }).then(() => child.kill('SIGKILL'))]);
   }
 }

@@ -138,7 +138,8 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+      // Unref'd: once Redis exited, the fallback timer must not keep this process alive for 5 s more.
+      await Promise.race([exited, sleep(5_000, undefined, { ref: false }).then(() => child.kill('SIGKILL'))]);
     },
   };
 }
