@@ -11,7 +11,7 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './run-end.ts';
-import type { PushScope, PushState, SentRecord } from './record-links.ts';
+import { UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -102,7 +102,12 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   // then unknown: held for review, never sent again blindly).
   const deadline = data.confirmDeadline ?? Date.now() + ctx.settings.confirmTimeoutMs;
   if (pending.length > 0 && Date.now() >= deadline) {
-    for (const r of pending.splice(0)) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
+    const given = pending.splice(0);
+    for (const r of given) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
+    // An update given up on may still be applied later, after a newer one: remembered, so that the next update of
+    // the record waits until it settled (see writeOne).
+    const updates = given.filter((r) => r.pendingOp === 'update' && r.pendingJobId).map((r) => ({ sourceId: r.sourceId, writeJobId: r.pendingJobId! }));
+    await durably(() => ctx.links.recordUnsettledUpdates(scopeOf(sync, target), updates));
   }
 
   // Retried until Redis answers, step by step (see RecordLinks.markSent for the order and why).
@@ -215,6 +220,15 @@ async function writeOne(
 
   if (targetId) {
     if (target.mode === 'create') return sentOutcome(record, targetId, 'skipped');
+    const unsettled = unsettledUpdate(intent);
+    if (unsettled && connector.writeStatus) {
+      // An earlier update of this record was given up on while PENDING. Sent now, this body could be overwritten
+      // by that older one when the provider applies it, and nothing would tell: it waits until that write settled.
+      const status = await connector.writeStatus(unsettled, { signal });
+      if (status.status === 'PENDING') {
+        return { kind: 'failed', error: failure(record.sourceId, target, `an earlier update of this record (${connector.provider} write ${unsettled}) is still PENDING: this one is sent once it settled, so that it cannot be overwritten by the older body`, 'CONFIRM_TIMEOUT', '', unsettled) };
+      }
+    }
     call.operation = 'update';
     const outcome = settle(record, await connector.update!(targetId, record.body, { signal }), 'updated');
     // This run created the record and died before marking it sent: the update completes that create.
@@ -385,6 +399,11 @@ function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, t
     return failure(record.sourceId, target, `outcome unknown: ${write} (a create) was still PENDING after ${waited}; the next run asks its status again (the record is not created twice)`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
   }
   return failure(record.sourceId, target, `${write} (an update) was still PENDING after ${waited}; it is sent again by the next run`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
+}
+
+/** The write job of an update given up on while PENDING (RecordLinks.recordUnsettledUpdates), if any. */
+function unsettledUpdate(intent: string | null | undefined): string | null {
+  return intent?.startsWith(UNSETTLED_PREFIX) ? intent.slice(UNSETTLED_PREFIX.length) : null;
 }
 
 function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {

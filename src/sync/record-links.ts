@@ -83,6 +83,8 @@ return out
  * read that intent cannot both claim. Readers see the run only.
  */
 const CLAIM_SUFFIX = '~';
+/** A linked record's intent naming an update given up on while PENDING: `unsettled:<write job id>`. */
+export const UNSETTLED_PREFIX = 'unsettled:';
 function intentRun(stored: string | null): string | null {
   if (stored === null) return null;
   const cut = stored.indexOf(CLAIM_SUFFIX);
@@ -282,6 +284,20 @@ export class RecordLinks {
   }
 
   /**
+   * Updates given up on while still PENDING at the provider: kept in the record's intent (unused once a record is
+   * linked) until the record is next marked sent, which happens only after that write settled (push-processor).
+   */
+  async recordUnsettledUpdates(scope: PushScope, updates: ReadonlyArray<{ sourceId: string; writeJobId: string }>): Promise<void> {
+    if (updates.length === 0) return;
+    await this.#apply(
+      updates.map(({ sourceId, writeJobId }) => {
+        const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+        return { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${UNSETTLED_PREFIX}${writeJobId}` };
+      }),
+    );
+  }
+
+  /**
    * A create of this record is about to be sent by `runId`: durable before the call, so a crash can be told. It is
    * also a claim: written only if the record is still unlinked and its intent is still `seen` (what this execution
    * read, in stored form). False: another execution of the same push got there first (a job taken over after its
@@ -311,7 +327,7 @@ export class RecordLinks {
    */
   async liftHolds(scope: Pick<PushScope, 'sourceConnection' | 'targetConnection'>, sourceIds: readonly string[]): Promise<void> {
     const intents = await this.#read(sourceIds, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.intent(bucket)]);
-    const lift = sourceIds.filter((_, i) => !(intents[i]?.[0] ?? '').startsWith('pending:'));
+    const lift = sourceIds.filter((_, i) => !(intents[i]?.[0] ?? '').startsWith('pending:') && !(intents[i]?.[0] ?? '').startsWith(UNSETTLED_PREFIX));
     if (lift.length > 0) await this.clearIntents(scope, lift);
   }
 
