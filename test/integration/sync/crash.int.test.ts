@@ -35,7 +35,8 @@ async function killRepeatedly(prefix: string, env: Record<string, string>, kills
   for (let i = 0; i < kills; i++) {
     const worker = startWorkerProcess(prefix, env);
     const before = progress();
-    const moving = await until(() => progress() > before, 15_000, 'progress').then(() => true, () => false);
+    // A worker's cold start takes 2-4 s alone, far longer while the other projects' files run beside this one.
+    const moving = await until(() => progress() > before, 45_000, 'progress').then(() => true, () => false);
     if (moving) await new Promise((r) => setTimeout(r, randomBetween(0, 300)));
     worker.kill('SIGKILL');
     await exitOf(worker);
@@ -47,7 +48,7 @@ async function killRepeatedly(prefix: string, env: Record<string, string>, kills
 
 async function firstRun(prefix: string, ledger: RunLedger, sync: string) {
   let runId: string | undefined;
-  await until(async () => ([runId] = await redis.zrange(syncKeys(prefix).syncRuns(sync), '0', '0')).length > 0, 30_000, 'a run');
+  await until(async () => ([runId] = await redis.zrange(syncKeys(prefix).syncRuns(sync), '0', '0')).length > 0, 90_000, 'a run');
   return (await ledger.get(runId!))!;
 }
 
