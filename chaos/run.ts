@@ -112,6 +112,8 @@ function productEnv(redisUrl: string, sims: SimulatorsInfo, extra: Record<string
     JOB_LOCK_MS: '5000',
     SHUTDOWN_TIMEOUT_S: String(SHUTDOWN_TIMEOUT_S),
     CONFIRM_TIMEOUT_MS: String(CONFIRM_TIMEOUT_MS),
+    // A run whose jobs a Redis kill lost is re-driven or ended within 10 s of going still (well inside --settle-s).
+    RUN_STALL_MS: '10000',
     PUSH_CONCURRENCY: '16',
     TRATA_BASE_URL: sims.trata.url,
     TRATA_TOKEN: sims.trata.token,

@@ -82,6 +82,21 @@ const rateLimitWaitSeconds = new Counter({
   registers: [registry],
 });
 
+const runsRecovered = new Counter({
+  name: 'crm_bridge_runs_recovered_total',
+  help: 'PENDING runs nobody drove any more (their jobs lost by Redis) that the run watchdog re-drove or ended, by action.',
+  labelNames: ['action'] as const,
+  registers: [registry],
+});
+
+/** What the run watchdog did with a run whose jobs were lost (src/sync/run-watchdog.ts). */
+export type RunRecoveryAction = 'redrive-page' | 'redrive-run' | 'failed-start' | 'failed-pushes' | 'finalized';
+
+/** Counts one run the watchdog acted on. */
+export function countRunRecovered(action: RunRecoveryAction): void {
+  runsRecovered.inc({ action });
+}
+
 export type RecordOutcome = 'created' | 'updated' | 'rejected' | 'failed';
 
 /**
@@ -113,4 +128,4 @@ export function countRateLimitWait(provider: string, waitMs = 0, connection = pr
 }
 
 /** Exported for tests that read the gauge directly. */
-export const metrics = { queueJobs, runDuration, recordsPushed, recordsFailed, providerCalls, rateLimitWaits, rateLimitWaitSeconds };
+export const metrics = { queueJobs, runDuration, recordsPushed, recordsFailed, providerCalls, rateLimitWaits, rateLimitWaitSeconds, runsRecovered };

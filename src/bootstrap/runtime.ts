@@ -108,7 +108,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     connections,
     logger,
     workerName: env.WORKER_NAME,
-    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS, confirmTimeoutMs: env.CONFIRM_TIMEOUT_MS },
+    settings: { pageSize: env.PULL_PAGE_SIZE, batchSize: env.PUSH_BATCH_SIZE, lookbackMs: env.PULL_LOOKBACK_MS, lockMs: env.JOB_LOCK_MS, confirmTimeoutMs: env.CONFIRM_TIMEOUT_MS, runStallMs: env.RUN_STALL_MS },
   });
 
   const usable = [...definitions.syncs.values()].filter((sync) => {

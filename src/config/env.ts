@@ -61,6 +61,11 @@ const BaseEnvSchema = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** An async write (Propexo) still PENDING this long is reported as failed (a create: OUTCOME_UNKNOWN). */
   CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
+  /**
+   * A PENDING run that has not moved for this long (ms) and whose jobs Redis lost (an AOF restart, a failover) is
+   * re-driven, or ended with its reason and followed by a recovery run; checked every third of it.
+   */
+  RUN_STALL_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(120_000),
   /** Seconds a graceful shutdown waits for active jobs before it gives up on them. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(8),
 });

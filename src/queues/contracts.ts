@@ -38,7 +38,8 @@ export const RunJob = z.object({
   sync: z.string().min(1),
   /** Scan the source from the start instead of from the saved cursor. */
   full: z.boolean().default(false),
-  trigger: z.enum(['schedule', 'api', 'cli', 'start', 'retry', 'webhook']).default('api'),
+  /** `recovery`: started by the run watchdog for the records of a run whose jobs Redis lost (sync/run-watchdog.ts). */
+  trigger: z.enum(['schedule', 'api', 'cli', 'start', 'retry', 'webhook', 'recovery']).default('api'),
   /** Only these source ids (a retry of failed records, a webhook's changed record). */
   sourceIds: z.array(z.string().min(1)).max(1000).optional(),
   /** Source records given inline (`POST /v1/records`), pushed through the sync's mappings as they are. */

@@ -34,6 +34,11 @@ export interface EngineSettings {
   lockMs: number;
   /** Pages wait while more push jobs than this are waiting: memory stays flat however far the targets lag. */
   maxPushBacklog: number;
+  /**
+   * A PENDING run that has not moved this long (no page recorded, no batch closed) and has no job left in Redis is
+   * re-driven or ended by the run watchdog (run-watchdog.ts), which looks every third of it. @default 120000
+   */
+  runStallMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -47,6 +52,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   backoffMs: 1_000,
   lockMs: 30_000,
   maxPushBacklog: 200,
+  runStallMs: 120_000,
 };
 
 /** Everything a processor needs, made once per process. */

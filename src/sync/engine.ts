@@ -22,6 +22,7 @@ import { RedisRequestGate } from './request-gate.ts';
 import { processPage } from './page-processor.ts';
 import { abandonBatch, processPush } from './push-processor.ts';
 import { processRun } from './run-processor.ts';
+import { RunWatchdog } from './run-watchdog.ts';
 import { failRun } from './run-end.ts';
 
 export interface EngineOptions {
@@ -64,6 +65,8 @@ export class SyncEngine {
   /** Set once this process runs workers: a reload starts push workers for target connections new to it. */
   #workerOptions: WorkerOptions | null = null;
   readonly #pushWorkers = new Set<string>();
+  /** Ends or re-drives runs whose jobs Redis lost; runs where workers run. */
+  #watchdog: RunWatchdog | undefined;
 
   constructor(options: EngineOptions) {
     const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
@@ -115,6 +118,8 @@ export class SyncEngine {
     );
     this.#workerOptions = options;
     const workers = [this.#listen(sync), ...this.targetConnections().map((config) => this.#startPushWorker(config))];
+    this.#watchdog ??= new RunWatchdog(ctx, { stallMs: ctx.settings.runStallMs, enqueueRun: (name, run) => this.enqueueRun(name, run) });
+    this.#watchdog.start();
     return workers;
   }
 
@@ -303,6 +308,7 @@ export class SyncEngine {
   }
 
   async close(timeoutMs?: number): Promise<void> {
+    this.#watchdog?.stop();
     await this.queues.close(timeoutMs);
   }
 }

@@ -79,6 +79,8 @@ export function syncKeys(prefix: string) {
     runFailed: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'failed'),
     /** `target:sourceId` of the records this run counted as created or updated (each once, however often retried). */
     runWritten: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'written'),
+    /** JSON of the page job that drives the run on (the run watchdog re-adds it if Redis lost it); gone once pulled. */
+    runNext: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'next'),
     syncRuns: (sync: string) => syncKey(sync, 'runs'),
     syncErrors: (sync: string) => syncKey(sync, 'errors'),
     cursor: (sync: string) => syncKey(sync, 'cursor'),
@@ -101,6 +103,8 @@ export function syncKeys(prefix: string) {
     requestBudget: (connection: string) => misc('budget', connection),
     /** A provider's async write job id → `queue|pushJobId` of the parked push job confirming it. */
     pendingWrite: (writeJobId: string) => misc('pw', writeJobId),
+    /** Held by the one process sweeping for stalled runs at a time (run-watchdog.ts). */
+    runWatchdog: () => misc('watchdog'),
   };
 }
 export type SyncKeys = ReturnType<typeof syncKeys>;

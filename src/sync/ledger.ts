@@ -104,16 +104,19 @@ return 1
  * retry at a run's end leaves REJECTED ones alone (the same data would be rejected again).
  */
 const RECORD_PAGE = `
-local run, pages, errors, syncErrors, failed, written, batches = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local run, pages, errors, syncErrors, failed, written, batches, nextPage = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 if redis.call('HSETNX', pages, ARGV[1], '1') == 0 then return -1 end
 redis.call('EXPIRE', pages, ${RUN_TTL_S})
+-- For the run watchdog: the run moved, and which page job drives it on (none once the pull is done).
+redis.call('HSET', run, 'touchedAt', ARGV[9])
+if ARGV[8] ~= '' then redis.call('SET', nextPage, ARGV[8], 'EX', ${RUN_TTL_S}) else redis.call('DEL', nextPage) end
 redis.call('HINCRBY', run, 'pulled', ARGV[2])
 redis.call('HINCRBY', run, 'unchanged', ARGV[3])
 redis.call('HINCRBY', run, 'rejected', ARGV[4])
 redis.call('HINCRBY', run, 'pendingBatches', ARGV[5])
 if ARGV[6] == '1' then redis.call('HSET', run, 'pullDone', '1') end
 local marked = {}
-for i = 8, #ARGV do
+for i = 10, #ARGV do
   redis.call('RPUSH', errors, ARGV[i])
   redis.call('LPUSH', syncErrors, ARGV[i])
   local sourceId = cjson.decode(ARGV[i]).sourceId
@@ -133,6 +136,7 @@ const FAIL_SOURCE = `
 local run, written, batches = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('HGET', run, 'status') ~= 'PENDING' then return -1 end
 redis.call('HSET', run, 'sourceFailed', '1', 'pullDone', '1', 'reason', ARGV[1])
+redis.call('DEL', KEYS[4])
 ${FINALIZE.replace('local run, written, batches = KEYS[1], KEYS[2], KEYS[3]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
@@ -144,6 +148,7 @@ if redis.call('HGET', run, 'status') ~= 'PENDING' then return -1 end
 if redis.call('HSETNX', batches, ARGV[1], '1') == 0 then return -1 end
 redis.call('EXPIRE', batches, ${RUN_TTL_S})
 redis.call('HINCRBY', run, 'pendingBatches', -1)
+redis.call('HSET', run, 'touchedAt', ARGV[3])
 ${FINALIZE.replace('local run, written, batches = KEYS[1], KEYS[2], KEYS[3]', '').replaceAll('ARGV[1]', 'ARGV[2]')}
 `;
 
@@ -194,6 +199,63 @@ if cleared > 0 then redis.call('EXPIRE', KEYS[2], ${RUN_TTL_S}) end
 return cleared
 `;
 
+/**
+ * A run's first page is about to be enqueued: the run moved, its first page job drives it on, and (for a run that
+ * reads from the saved cursor) where it started. KEYS: run, next, pages. ARGV: the page job's JSON, the starting
+ * cursor's JSON ('' for a run that moves no cursor), now (ms).
+ */
+const START_RUN = `
+local run, nextPage, pages = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('HGET', run, 'status') ~= 'PENDING' then return 0 end
+redis.call('HSET', run, 'touchedAt', ARGV[3])
+if ARGV[2] ~= '' then redis.call('HSETNX', run, 'from', ARGV[2]) end
+-- A re-delivered run job must not send a run that read pages back to its first one.
+if redis.call('HGET', run, 'pullDone') ~= '1' and redis.call('EXISTS', pages) == 0 then redis.call('SET', nextPage, ARGV[1], 'NX', 'EX', ${RUN_TTL_S}) end
+return 1
+`;
+
+/**
+ * Ends a run whose jobs Redis lost (run-watchdog.ts): FAILURE with the reason, unless it moved since the watchdog
+ * looked (touchedAt changed). With ARGV[5] = '1', the sync's cursor goes back to where the run started, so the next
+ * run re-reads what the lost jobs carried, but only while this run still holds the sync (or nobody does): a newer
+ * run's position is not the watchdog's to move. KEYS: run, written, batches, next, active, cursor. ARGV: run id,
+ * touchedAt seen, reason, finishedAt, reset. Returns 0 (not ended), 1 (ended), 2 (ended, cursor put back).
+ */
+const ABANDON_RUN = `
+local run = KEYS[1]
+if redis.call('HGET', run, 'status') ~= 'PENDING' then return 0 end
+if (redis.call('HGET', run, 'touchedAt') or '') ~= ARGV[2] then return 0 end
+local reason = ARGV[3]
+local earlier = redis.call('HGET', run, 'reason')
+if earlier then reason = reason .. '; ' .. earlier end
+redis.call('HSET', run, 'status', 'FAILURE', 'reason', reason, 'finishedAt', ARGV[4])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+if ARGV[5] ~= '1' then return 1 end
+local from = redis.call('HGET', run, 'from')
+if not from then return 1 end
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[1] then return 1 end
+if from == 'null' then redis.call('DEL', KEYS[6]) else redis.call('SET', KEYS[6], from) end
+return 2
+`;
+
+/** What the run watchdog reads of a run: is it moving, and what would drive it on. */
+export interface RunProgress {
+  status: RunStatus;
+  trigger: string;
+  full: boolean;
+  pullDone: boolean;
+  pendingBatches: number;
+  /** As stored (compared as is when ending the run); '' when never written (a run from an older deploy). */
+  touchedAt: string;
+  /** When it last moved (ms): touchedAt, else its creation. */
+  movedAtMs: number;
+  /** JSON of the page job that drives it on; null before its start was recorded, and once it is pulled. */
+  next: string | null;
+  /** JSON of the cursor it started at; null for a run that moves no cursor (retries, inline records). */
+  from: string | null;
+}
+
 type LedgerRedis = RedisClient & {
   cbClearRejected(...args: string[]): Promise<number>;
   cbRecordFailures(...args: (string | number)[]): Promise<number>;
@@ -201,6 +263,8 @@ type LedgerRedis = RedisClient & {
   cbFinishBatch(...args: (string | number)[]): Promise<number>;
   cbFinalize(...args: (string | number)[]): Promise<number>;
   cbFailSource(...args: (string | number)[]): Promise<number>;
+  cbStartRun(...args: (string | number)[]): Promise<number>;
+  cbAbandonRun(...args: (string | number)[]): Promise<number>;
 };
 
 /** Runs whose sync this process knows (a run's keys carry its sync's hash tag), at most this many. */
@@ -218,10 +282,12 @@ export class RunLedger {
 
   constructor(redis: RedisClient, keys: SyncKeys) {
     if (!('cbRecordPage' in redis)) {
-      redis.defineCommand('cbRecordPage', { numberOfKeys: 7, lua: RECORD_PAGE });
+      redis.defineCommand('cbRecordPage', { numberOfKeys: 8, lua: RECORD_PAGE });
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 3, lua: FINISH_BATCH });
       redis.defineCommand('cbFinalize', { numberOfKeys: 3, lua: FINALIZE });
-      redis.defineCommand('cbFailSource', { numberOfKeys: 3, lua: FAIL_SOURCE });
+      redis.defineCommand('cbFailSource', { numberOfKeys: 4, lua: FAIL_SOURCE });
+      redis.defineCommand('cbStartRun', { numberOfKeys: 3, lua: START_RUN });
+      redis.defineCommand('cbAbandonRun', { numberOfKeys: 6, lua: ABANDON_RUN });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
       redis.defineCommand('cbClearRejected', { numberOfKeys: 2, lua: CLEAR_REJECTED });
     }
@@ -254,14 +320,26 @@ export class RunLedger {
     if (created === 0) return;
     await this.#redis
       .multi()
-      .hset(key, { trigger: run.trigger, full: run.full ? '1' : '0', status: 'PENDING', createdAt: now.toISOString(), pendingBatches: 0, pullDone: 0 })
+      .hset(key, { trigger: run.trigger, full: run.full ? '1' : '0', status: 'PENDING', createdAt: now.toISOString(), touchedAt: now.getTime(), pendingBatches: 0, pullDone: 0 })
       .expire(key, RUN_TTL_S)
       .zadd(this.#keys.syncRuns(run.sync), now.getTime(), runId)
       .zremrangebyrank(this.#keys.syncRuns(run.sync), 0, -(MAX_RUNS_PER_SYNC + 1))
       .exec();
   }
 
-  /** Returns true if this call finished the run. */
+  /**
+   * The run's first page job is about to be enqueued (`next`, its JSON); `from`: the JSON of the cursor it reads
+   * from, for a run that moves the sync's cursor (else null).
+   */
+  async start(runId: string, sync: string, next: string, from: string | null): Promise<void> {
+    const k = this.#keys;
+    await this.#redis.cbStartRun(k.run(sync, runId), k.runNext(sync, runId), k.runPages(sync, runId), next, from ?? '', Date.now());
+  }
+
+  /**
+   * Returns true if this call finished the run. `next`: the JSON of the page job this page enqueues after it (null
+   * when it is the last), recorded with the page so that a lost enqueue can be made good (run-watchdog.ts).
+   */
   async recordPage(
     runId: string,
     sync: string,
@@ -269,11 +347,12 @@ export class RunLedger {
     counts: { pulled: number; unchanged: number; rejected: number; batches: number },
     errors: RecordErrorEntry[],
     pullDone: boolean,
+    next: string | null = null,
   ): Promise<boolean> {
     const k = this.#keys;
     const result = await this.#redis.cbRecordPage(
-      k.run(sync, runId), k.runPages(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync), k.runWritten(sync, runId), k.runBatches(sync, runId),
-      page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(),
+      k.run(sync, runId), k.runPages(sync, runId), k.runErrors(sync, runId), k.syncErrors(sync), k.failed(sync), k.runWritten(sync, runId), k.runBatches(sync, runId), k.runNext(sync, runId),
+      page, counts.pulled, counts.unchanged, counts.rejected, counts.batches, pullDone ? '1' : '0', new Date().toISOString(), next ?? '', Date.now(),
       ...errors.map((e) => scrubJsonText(JSON.stringify({ runId, ...e }))),
     );
     return result === 1;
@@ -284,7 +363,7 @@ export class RunLedger {
     const k = this.#keys;
     const sync = await this.#syncOf(runId);
     if (sync === null) return false;
-    return (await this.#redis.cbFinishBatch(k.run(sync, runId), k.runBatches(sync, runId), k.runWritten(sync, runId), batchId, new Date().toISOString())) === 1;
+    return (await this.#redis.cbFinishBatch(k.run(sync, runId), k.runBatches(sync, runId), k.runWritten(sync, runId), batchId, new Date().toISOString(), Date.now())) === 1;
   }
 
   /** Counts and keeps push failures (each record once per run and target); returns how many were new. */
@@ -327,7 +406,53 @@ export class RunLedger {
   async fail(runId: string, reason: string): Promise<boolean> {
     const sync = await this.#syncOf(runId);
     if (sync === null) return false;
-    return (await this.#redis.cbFailSource(this.#keys.run(sync, runId), this.#keys.runWritten(sync, runId), this.#keys.runBatches(sync, runId), scrubText(reason), new Date().toISOString())) === 1;
+    const k = this.#keys;
+    return (await this.#redis.cbFailSource(k.run(sync, runId), k.runWritten(sync, runId), k.runBatches(sync, runId), k.runNext(sync, runId), scrubText(reason), new Date().toISOString())) === 1;
+  }
+
+  /** Where a run stands for the run watchdog; null for a run without a readable ledger. */
+  async progress(runId: string, sync: string): Promise<RunProgress | null> {
+    const k = this.#keys;
+    const replies = await this.#redis
+      .multi()
+      .hmget(k.run(sync, runId), 'status', 'trigger', 'full', 'pullDone', 'pendingBatches', 'touchedAt', 'createdAt', 'from')
+      .get(k.runNext(sync, runId))
+      .exec();
+    const fields = replies?.[0]?.[1] as (string | null)[] | undefined;
+    const next = (replies?.[1]?.[1] as string | null | undefined) ?? null;
+    if (!fields || fields[0] === null || fields[0] === undefined) return null;
+    const [status, trigger, full, pullDone, pendingBatches, touchedAt, createdAt, from] = fields;
+    const movedAtMs = Number(touchedAt ?? Number.NaN);
+    return {
+      status: RunHash.shape.status.parse(status),
+      trigger: trigger ?? 'api',
+      full: full === '1',
+      pullDone: pullDone === '1',
+      pendingBatches: Number(pendingBatches ?? 0) || 0,
+      touchedAt: touchedAt ?? '',
+      movedAtMs: Number.isFinite(movedAtMs) ? movedAtMs : Date.parse(createdAt ?? '') || 0,
+      next,
+      from: from ?? null,
+    };
+  }
+
+  /** Finishes a pulled run whose batches are all closed (its finishing write was lost); true if it ended now. */
+  async finalize(runId: string, sync: string): Promise<boolean> {
+    const k = this.#keys;
+    return (await this.#redis.cbFinalize(k.run(sync, runId), k.runWritten(sync, runId), k.runBatches(sync, runId), new Date().toISOString())) === 1;
+  }
+
+  /**
+   * Ends a run nobody drives any more FAILURE with `reason`, unless it moved since `touchedAt` was read.
+   * `resetCursor`: put the sync's cursor back to where the run started (see ABANDON_RUN).
+   */
+  async abandon(runId: string, sync: string, options: { touchedAt: string; reason: string; resetCursor: boolean }): Promise<{ ended: boolean; cursorReset: boolean }> {
+    const k = this.#keys;
+    const result = await this.#redis.cbAbandonRun(
+      k.run(sync, runId), k.runWritten(sync, runId), k.runBatches(sync, runId), k.runNext(sync, runId), k.activeRun(sync), k.cursor(sync),
+      runId, options.touchedAt, scrubText(options.reason), new Date().toISOString(), options.resetCursor ? '1' : '0',
+    );
+    return { ended: result >= 1, cursorReset: result === 2 };
   }
 
   /** `sync` when the caller knows it (saves the index lookup). */

@@ -93,13 +93,20 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
   const retryIds = retry.ids;
   const pullDone = done && retryIds.length === 0;
   const rejected = new Set(errors.map((e) => `${e.target}\u0000${e.sourceId}`)).size;
+  // The page after this one: the next of the scan, else the first retry page, else none (the pull is done).
+  const nextPage: PageJob | null = !done
+    ? { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next, definitions: data.definitions }
+    : retryIds.length > 0
+      ? { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor, definitions: data.definitions }
+      : null;
 
   // Count first (idempotent per page), then enqueue: a crash in between re-runs this page, which counts nothing
-  // twice and adds the same job ids again.
+  // twice and adds the same job ids again. The next page is recorded with the count, so that the run watchdog can
+  // enqueue it again should Redis lose the add.
   const finished = await ctx.ledger.recordPage(
     data.runId, sync.name, `p${data.page}`,
     { pulled: records.length, unchanged, rejected, batches: batches.length },
-    errors, pullDone,
+    errors, pullDone, nextPage ? JSON.stringify(nextPage) : null,
   );
   if (batches.length > 0) {
     await Promise.all(
@@ -115,20 +122,10 @@ async function pullPage(ctx: SyncContext, job: Job, data: PageJob, signal?: Abor
     );
   }
 
-  if (!done) {
-    await ctx.queues.queue(SYNC_QUEUE).add(
-      'page',
-      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: next, definitions: data.definitions } satisfies PageJob,
-      { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
-    );
+  if (nextPage) {
+    await ctx.queues.queue(SYNC_QUEUE).add('page', nextPage, { jobId: childJobId(data.runId, `p${nextPage.page}`), priority: pagePriority(nextPage.page) });
     // Refresh the active-run lock while the run is alive.
-    await refreshActiveRun(ctx, sync.name);
-  } else if (retryIds.length > 0) {
-    await ctx.queues.queue(SYNC_QUEUE).add(
-      'page',
-      { sync: sync.name, runId: data.runId, page: data.page + 1, cursor: null, sourceIds: retryIds, retryPhase: true, retryCursor: retry.cursor, definitions: data.definitions } satisfies PageJob,
-      { jobId: childJobId(data.runId, `p${data.page + 1}`), priority: pagePriority(data.page + 1) },
-    );
+    if (!done) await refreshActiveRun(ctx, sync.name);
   }
   if (done && !partial && !data.retryPhase && source.resumeCursor) {
     // The checkpoint for the next run: every page of this one is read and its pushes are enqueued.

@@ -30,6 +30,9 @@ export async function processRun(ctx: SyncContext, job: Job, token: string | und
     // The run finishes on the definitions loaded now, whatever a reload swaps in meanwhile.
     ...(ctx.versions ? { definitions: ctx.versions.current.hash } : {}),
   };
+  // Recorded before the add: should Redis lose the add, the run watchdog knows what to enqueue again.
+  const movesCursor = !(data.sourceIds || data.records);
+  await ctx.ledger.start(runId, sync.name, JSON.stringify(first), movesCursor ? JSON.stringify(first.cursor) : null);
   await ctx.queues.queue(SYNC_QUEUE).add('page', first, { jobId: childJobId(runId, 'p0'), priority: pagePriority(0) });
   ctx.logger.info({ sync: sync.name, runId, trigger: data.trigger, full: data.full, from: first.cursor, definitions: first.definitions }, 'run started');
   return { runId };

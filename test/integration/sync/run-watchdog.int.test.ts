@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { Worker, type Job } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { metrics } from '../../../src/metrics.ts';
+import { SYNC_QUEUE, pushQueueName } from '../../../src/queues/contracts.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
+import { workerConnection } from '../../../src/redis/connection.ts';
+import { startPowerChordSimulator, type PowerChordSimulator } from '../../../src/simulators/powerchord/server.ts';
+import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
+import { startTrataSimulator, type TrataSimulator } from '../../../src/simulators/trata/server.ts';
+import type { EngineSettings } from '../../../src/sync/context.ts';
+import { childJobId } from '../../../src/sync/context.ts';
+import { processPage } from '../../../src/sync/page-processor.ts';
+import { processRun } from '../../../src/sync/run-processor.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
+import { createTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import { powerChordConnection } from '../../helpers/powerchord.ts';
+import { testCluster } from '../../helpers/test-redis.ts';
+
+/**
+ * The run watchdog (src/sync/run-watchdog.ts). Redis losing a write it acknowledged (an AOF `everysec` restart
+ * after `kill -9`, a failover) is emulated by deleting the job (or the ledger's record) that write made, at a point
+ * the engine is stopped at: the run and its first pages are taken by hand with the real processors, then the
+ * workers start. The watchdog looks every third of `runStallMs`.
+ */
+const SYNC = 'trata-to-powerchord';
+const STALL: Partial<EngineSettings> = { runStallMs: 1_200 };
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function trataAndPowerChord(): Promise<{ trata: TrataSimulator; powerchord: PowerChordSimulator; connections: Parameters<typeof createTestEngine>[0]['connections'] }> {
+  const trata = await startTrataSimulator();
+  const powerchord = await startPowerChordSimulator();
+  cleanups.push(() => trata.close(), () => powerchord.close());
+  return { trata, powerchord, connections: new Map([simulatorConnection('trata', trata), ['powerchord', powerChordConnection(powerchord)] as const]) };
+}
+
+async function engine(options: Parameters<typeof createTestEngine>[0]): Promise<TestEngine> {
+  const t = await createTestEngine(options);
+  cleanups.push(() => t.close());
+  return t;
+}
+
+/** Takes the next job of the sync queue and runs it with the real processor, as a worker would. */
+async function processNext(t: TestEngine, name: 'run' | 'page'): Promise<Job> {
+  const worker = new Worker(SYNC_QUEUE, null, {
+    connection: workerConnection(inject('redisUrl'), {}, undefined, testCluster()),
+    prefix: queuePrefix(t.prefix, SYNC_QUEUE),
+  });
+  try {
+    const token = randomUUID();
+    const job = (await worker.getNextJob(token)) as Job | undefined;
+    if (!job) throw new Error('no job to take');
+    expect(job.name).toBe(name);
+    const result = name === 'run' ? await processRun(t.engine.ctx, job, token) : await processPage(t.engine.ctx, job, token);
+    await job.moveToCompleted(result, token, false);
+    return job;
+  } finally {
+    await worker.close();
+  }
+}
+
+async function recovered(): Promise<number> {
+  return (await metrics.runsRecovered.get()).values.reduce((sum, v) => sum + v.value, 0);
+}
+
+function expectEachOnce(trata: TrataSimulator, powerchord: PowerChordSimulator): void {
+  expect(powerchord.store.size).toBe(trata.store.size);
+  for (const prospect of trata.store.all()) expect(powerchord.store.byExternalId(prospect.id), prospect.id).toHaveLength(1);
+}
+
+describe('run watchdog: a run whose jobs Redis lost still ends', () => {
+  it('re-drives a run whose first page job was lost after its run job completed: SUCCESS, every record once', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(10);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    expect(await t.engine.queues.queue(SYNC_QUEUE).remove(childJobId(runId, 'p0'))).toBe(1);
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 10, created: 10, failed: 0 });
+    expectEachOnce(trata, powerchord);
+  });
+
+  it('re-drives a run whose middle page job was lost (its pushes ran): SUCCESS, every record once', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(10);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    await processNext(t, 'page'); // p0: its push batches and p1 are enqueued
+    expect(await t.engine.queues.queue(SYNC_QUEUE).remove(childJobId(runId, 'p1'))).toBe(1);
+
+    const before = await recovered();
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 10, created: 10, failed: 0 });
+    expect((await metrics.runsRecovered.get()).values.find((v) => v.labels['action'] === 'redrive-page')?.value).toBeGreaterThan(0);
+    expect(await recovered()).toBe(before + 1);
+    expectEachOnce(trata, powerchord);
+  });
+
+  it('starts a run again whose start was lost (its first page job and what it recorded): SUCCESS', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(6);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    // As the chaos run saw it: the run job complete, the page job it added (and the ledger's note of it) gone.
+    expect(await t.engine.queues.queue(SYNC_QUEUE).remove(childJobId(runId, 'p0'))).toBe(1);
+    await t.engine.ctx.redis.del(t.engine.ctx.keys.runNext(SYNC, runId));
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 6, created: 6 });
+    expectEachOnce(trata, powerchord);
+  });
+
+  it('ends a run whose run job is gone too FAILURE with its reason, and a recovery run syncs the records', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(6);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    const queue = t.engine.queues.queue(SYNC_QUEUE);
+    expect(await queue.remove(childJobId(runId, 'p0'))).toBe(1);
+    expect(await queue.remove(runId)).toBe(1);
+    await t.engine.ctx.redis.del(t.engine.ctx.keys.runNext(SYNC, runId));
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('FAILURE');
+    expect(run.reason).toMatch(/Redis lost this run's start.*recovery run run-/);
+    const recovery = (await t.engine.ledger.runs(SYNC)).runs.find((r) => r.trigger === 'recovery');
+    expect(recovery, 'the recovery run').toBeDefined();
+    expect(run.reason).toContain(recovery!.runId);
+    expect((await t.waitForRun(recovery!.runId, 15_000)).status).toBe('SUCCESS');
+    expectEachOnce(trata, powerchord);
+  });
+
+  it('ends a run whose push batch was lost FAILURE naming it, puts the cursor back, and the recovery run sends those records', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    const seeded = trata.store.seed(10);
+    // lookbackMs 0: the cursor is exact, so only a cursor put back lets the next run read the lost records again.
+    const settings: Partial<EngineSettings> = { ...STALL, pageSize: 50, batchSize: 2, lookbackMs: 0 };
+    const first = await engine({ connections, settings });
+    expect((await first.waitForRun(await first.engine.enqueueRun(SYNC))).status).toBe('SUCCESS');
+    const cursorBefore = await first.engine.ctx.redis.get(first.engine.ctx.keys.cursor(SYNC));
+    expect(cursorBefore).not.toBeNull();
+    await first.close();
+    cleanups.pop();
+
+    await new Promise((r) => setTimeout(r, 5));
+    for (const prospect of seeded.slice(0, 4)) trata.store.modify(prospect.id, { name: `${prospect.name} (renamed)` });
+    const t = await engine({ connections, workers: false, settings, prefix: first.prefix });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    await processNext(t, 'page'); // the only page: the pull is done, the cursor moved past the edits
+    expect(await t.engine.ctx.redis.get(t.engine.ctx.keys.cursor(SYNC))).not.toBe(cursorBefore);
+    const pushQueue = t.engine.queues.queue(pushQueueName('powerchord'));
+    const batches = await pushQueue.getRanges(['waiting', 'prioritized'], 0, -1);
+    expect(batches).toHaveLength(2);
+    const lost = (await pushQueue.getJob(batches[0]!))!.data as { records: Array<{ sourceId: string }> };
+    expect(await pushQueue.remove(batches[0]!)).toBe(1);
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('FAILURE');
+    expect(run.reason).toMatch(/Redis lost 1 push batch of this run.*recovery run run-/);
+    expect(run.counts).toMatchObject({ pulled: 10, updated: 2 });
+    const recovery = (await t.engine.ledger.runs(SYNC)).runs.find((r) => r.trigger === 'recovery');
+    expect(recovery, 'the recovery run').toBeDefined();
+    expect(run.reason).toContain(recovery!.runId);
+    const done = await t.waitForRun(recovery!.runId, 15_000);
+    expect(done.status).toBe('SUCCESS');
+    // It read from where the failed run started (not a full scan), and wrote only what was lost.
+    expect(done.full).toBe(false);
+    expect(done.counts).toMatchObject({ updated: 2, created: 0 });
+    expectEachOnce(trata, powerchord);
+    for (const { sourceId } of lost.records) expect(powerchord.store.byExternalId(sourceId)[0]!.Content['name']).toContain('(renamed)');
+  });
+
+  it('leaves alone a PENDING run whose job is alive but slow (a push parked waiting for its write to confirm)', async () => {
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator();
+    cleanups.push(() => trata.close(), () => propexo.close());
+    const t = await engine({
+      connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
+      settings: { runStallMs: 1_000, confirmPollMs: 100 },
+    });
+    trata.store.seed(3);
+    propexo.store.holdWrites = true; // write-status answers PENDING: the push job parks itself, delayed
+    const before = await recovered();
+    const runId = await t.engine.enqueueRun('trata-to-propexo');
+
+    // Several sweeps' worth of a run that does not move.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const held = await t.engine.ledger.get(runId);
+    expect(held?.status).toBe('PENDING');
+    expect(held?.pullDone).toBe(true);
+    expect(held?.pendingBatches).toBe(1);
+
+    propexo.store.holdWrites = false;
+    propexo.store.releaseHeld();
+    const run = await t.waitForRun(runId, 20_000);
+    expect(run.status).toBe('SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 3, created: 3, failed: 0 });
+    expect(await recovered()).toBe(before);
+  });
+});
