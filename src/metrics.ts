@@ -90,7 +90,7 @@ const runsRecovered = new Counter({
 });
 
 /** What the run watchdog did with a run whose jobs were lost (src/sync/run-watchdog.ts). */
-export type RunRecoveryAction = 'redrive-page' | 'redrive-run' | 'failed-start' | 'failed-pushes' | 'finalized';
+export type RunRecoveryAction = 'redrive-page' | 'redrive-run' | 'failed-start' | 'failed-pushes' | 'settled-pushes' | 'finalized';
 
 /** Counts one run the watchdog acted on. */
 export function countRunRecovered(action: RunRecoveryAction): void {

@@ -436,6 +436,11 @@ export class RunLedger {
     };
   }
 
+  /** Whether the run closed this push batch (finishBatch ran for it). */
+  async batchClosed(runId: string, sync: string, batchId: string): Promise<boolean> {
+    return (await this.#redis.hexists(this.#keys.runBatches(sync, runId), batchId)) === 1;
+  }
+
   /** Finishes a pulled run whose batches are all closed (its finishing write was lost); true if it ended now. */
   async finalize(runId: string, sync: string): Promise<boolean> {
     const k = this.#keys;

@@ -5,6 +5,7 @@ import { PageJob, RunJob, SYNC_QUEUE, pagePriority, pushQueueName } from '../que
 import { childJobId, type SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
 import type { RunProgress } from './ledger.ts';
+import { abandonBatch } from './push-processor.ts';
 import { onRunFinished } from './run-end.ts';
 
 /**
@@ -149,6 +150,10 @@ export class RunWatchdog {
       await onRunFinished(ctx, sync.name, runId);
       return this.#report('finalized', sync, runId, 'the write that ended it', 'finalized');
     }
+    // A batch that failed for good but was never settled (its worker died between the two): settled now, as the
+    // worker would have (its records become record-level failures, retried by the next run).
+    const settled = await this.#settleFailedPushes(sync, runId);
+    if (settled > 0) return this.#report('settled-pushes', sync, runId, `the settling of ${settled} failed push batch${settled === 1 ? '' : 'es'}`, 'settled');
     // Push batches were lost, and the bodies they carried with them: the run ends, and a recovery run reads those
     // records again (the diff skips what did arrive, so nothing is written twice).
     const recovery = `run-${randomUUID()}`;
@@ -162,6 +167,23 @@ export class RunWatchdog {
     const again = same?.success ? { ...(same.data.sourceIds ? { sourceIds: same.data.sourceIds } : {}), ...(same.data.records ? { records: same.data.records } : {}) } : {};
     await this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...again });
     return this.#report('failed-pushes', sync, runId, lost, `ended FAILURE${ended.cursorReset ? '; the sync\'s cursor put back to where the run started' : ''}; recovery run ${recovery} enqueued`);
+  }
+
+  /** Settles the run's push jobs that failed for good without being settled; returns how many. */
+  async #settleFailedPushes(sync: SyncDefinition, runId: string): Promise<number> {
+    const prefix = childJobId(runId, '');
+    let settled = 0;
+    for (const name of new Set(sync.targets.map((t) => pushQueueName(t.connection)))) {
+      const queue = this.#ctx.queues.queue(name);
+      for (const id of (await queue.getRanges(['failed'], 0, -1)).filter((id) => id.startsWith(prefix))) {
+        if (await this.#ctx.ledger.batchClosed(runId, sync.name, id)) continue;
+        const job = await queue.getJob(id);
+        if (!job) continue;
+        await abandonBatch(this.#ctx, job, job.failedReason || 'the push job failed');
+        settled++;
+      }
+    }
+    return settled;
   }
 
   /**

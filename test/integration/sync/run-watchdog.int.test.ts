@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { metrics } from '../../../src/metrics.ts';
@@ -45,23 +45,30 @@ async function engine(options: Parameters<typeof createTestEngine>[0]): Promise<
   return t;
 }
 
-/** Takes the next job of the sync queue and runs it with the real processor, as a worker would. */
-async function processNext(t: TestEngine, name: 'run' | 'page'): Promise<Job> {
-  const worker = new Worker(SYNC_QUEUE, null, {
+/** Takes the next job of a queue by hand (a worker of its own), and does `work` with it. */
+async function takeNext(t: TestEngine, queue: string, work: (job: Job, token: string) => Promise<void>): Promise<Job> {
+  const worker = new Worker(queue, null, {
     connection: workerConnection(inject('redisUrl'), {}, undefined, testCluster()),
-    prefix: queuePrefix(t.prefix, SYNC_QUEUE),
+    prefix: queuePrefix(t.prefix, queue),
   });
   try {
     const token = randomUUID();
     const job = (await worker.getNextJob(token)) as Job | undefined;
     if (!job) throw new Error('no job to take');
-    expect(job.name).toBe(name);
-    const result = name === 'run' ? await processRun(t.engine.ctx, job, token) : await processPage(t.engine.ctx, job, token);
-    await job.moveToCompleted(result, token, false);
+    await work(job, token);
     return job;
   } finally {
     await worker.close();
   }
+}
+
+/** Takes the next job of the sync queue and runs it with the real processor, as a worker would. */
+async function processNext(t: TestEngine, name: 'run' | 'page'): Promise<Job> {
+  return takeNext(t, SYNC_QUEUE, async (job, token) => {
+    expect(job.name).toBe(name);
+    const result = name === 'run' ? await processRun(t.engine.ctx, job, token) : await processPage(t.engine.ctx, job, token);
+    await job.moveToCompleted(result, token, false);
+  });
 }
 
 async function recovered(): Promise<number> {
@@ -187,6 +194,31 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(done.counts).toMatchObject({ updated: 2, created: 0 });
     expectEachOnce(trata, powerchord);
     for (const { sourceId } of lost.records) expect(powerchord.store.byExternalId(sourceId)[0]!.Content['name']).toContain('(renamed)');
+  });
+
+  it('settles a push batch that failed for good but was never settled (its worker died in between): the run ends', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(6);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 50, batchSize: 3 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    await processNext(t, 'page');
+    const failed = await takeNext(t, pushQueueName('powerchord'), async (job, token) => {
+      await job.moveToFailed(new UnrecoverableError('the provider refused the batch'), token, false);
+    });
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('PARTIAL_SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 6, created: 3, failed: 3 });
+    const { errors } = await t.engine.ledger.errors(runId);
+    expect(errors).toHaveLength(3);
+    for (const error of errors) expect(error).toMatchObject({ code: 'JOB_FAILED', reason: expect.stringContaining('the provider refused the batch') });
+    expect(errors.map((e) => e.sourceId).sort()).toEqual((failed.data as { records: Array<{ sourceId: string }> }).records.map((r) => r.sourceId).sort());
+
+    // The next run retries the failed records: every record once.
+    expect((await t.waitForRun(await t.engine.enqueueRun(SYNC), 15_000)).status).toBe('SUCCESS');
+    expectEachOnce(trata, powerchord);
   });
 
   it('leaves alone a PENDING run whose job is alive but slow (a push parked waiting for its write to confirm)', async () => {
