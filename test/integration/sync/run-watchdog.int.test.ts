@@ -147,10 +147,11 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     const run = await t.waitForRun(runId, 15_000);
     expect(run.status).toBe('FAILURE');
     expect(run.reason).toMatch(/Redis lost this run's start.*recovery run run-/);
-    const recovery = (await t.engine.ledger.runs(SYNC)).runs.find((r) => r.trigger === 'recovery');
-    expect(recovery, 'the recovery run').toBeDefined();
-    expect(run.reason).toContain(recovery!.runId);
-    expect((await t.waitForRun(recovery!.runId, 15_000)).status).toBe('SUCCESS');
+    // Awaited by the id its reason names: the recovery run's ledger opens only once a worker takes its job.
+    const recoveryId = /recovery run (run-[\w-]+)/.exec(run.reason ?? '')?.[1];
+    expect(recoveryId, 'the recovery run named in the reason').toBeDefined();
+    const recovery = await t.waitForRun(recoveryId!, 15_000);
+    expect(recovery).toMatchObject({ trigger: 'recovery', status: 'SUCCESS' });
     expectEachOnce(trata, powerchord);
   });
 
@@ -184,10 +185,11 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(run.status).toBe('FAILURE');
     expect(run.reason).toMatch(/Redis lost 1 push batch of this run.*recovery run run-/);
     expect(run.counts).toMatchObject({ pulled: 10, updated: 2 });
-    const recovery = (await t.engine.ledger.runs(SYNC)).runs.find((r) => r.trigger === 'recovery');
-    expect(recovery, 'the recovery run').toBeDefined();
-    expect(run.reason).toContain(recovery!.runId);
-    const done = await t.waitForRun(recovery!.runId, 15_000);
+    // The reason names the recovery run; its ledger opens only once a worker takes its job, so it is awaited by id.
+    const recoveryId = /recovery run (run-[\w-]+)/.exec(run.reason ?? '')?.[1];
+    expect(recoveryId, 'the recovery run named in the reason').toBeDefined();
+    const done = await t.waitForRun(recoveryId!, 15_000);
+    expect(done.trigger).toBe('recovery');
     expect(done.status).toBe('SUCCESS');
     // It read from where the failed run started (not a full scan), and wrote only what was lost.
     expect(done.full).toBe(false);
