@@ -7,6 +7,7 @@ const CLUSTER_SUITE = [
   'test/integration/sync/shipped-jobs.int.test.ts',
   'test/integration/sync/crash.int.test.ts',
   'test/integration/sync/scale-out.int.test.ts',
+  'test/integration/sync/run-watchdog.int.test.ts',
 ];
 
 /**
@@ -17,6 +18,8 @@ const LONG_FILES: Record<string, number> = {
   'integration:test/integration/chaos/chaos-short.int.test.ts': 41,
   'integration:test/integration/sync/crash.int.test.ts': 35,
   'cluster:test/integration/sync/crash.int.test.ts': 28,
+  'integration:test/integration/sync/run-watchdog.int.test.ts': 18,
+  'cluster:test/integration/sync/run-watchdog.int.test.ts': 18,
   'integration:test/integration/cli/simulate.int.test.ts': 15,
   'integration:test/integration/sync/redis-pause-attempts.int.test.ts': 15,
   'integration:test/integration/sync/redis-outage.int.test.ts': 15,
