@@ -136,8 +136,8 @@ try {
   await client.quit();
   const requests = rounds * versions.length * (bursts + 20) * connections;
   for (const line of stats.split('\n')) {
-    const match = /^cmdstat_(\w+):calls=(\d+)/.exec(line);
-    if (match && Number(match[2]) > requests / 100) console.log(`redis ${match[1]}: ${(Number(match[2]) / requests).toFixed(2)} per request`);
+    const match = /^cmdstat_(\w+):calls=(\d+),usec=(\d+)/.exec(line);
+    if (match && Number(match[2]) > requests / 100) console.log(`redis ${match[1]}: ${(Number(match[2]) / requests).toFixed(2)} per request, ${(Number(match[3]) / requests).toFixed(1)} µs of Redis's time per request`);
   }
 } finally {
   await redis.stop();
