@@ -25,7 +25,7 @@ export class AddBatcher {
       async (requests) => {
         if (requests.length === 1) return [await queue.add(requests[0]!.name, requests[0]!.data, requests[0]!.opts)];
         try {
-          return await queue.addBulk(requests.map((request) => ({ ...request })));
+          return await queue.addBulk([...requests]);
         } catch (bulkError) {
           // The pipeline may have run in part (cut after some answers: ioredis aborts the rest), so an add that cannot
           // even be sent now keeps the pipeline's error: its outcome is unknown, not "nothing was started" (test:
