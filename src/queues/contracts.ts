@@ -75,6 +75,11 @@ export const PushRecord = z.object({
   /** Set once an async write (Propexo) was accepted: the provider's job id to confirm. */
   pendingJobId: z.string().optional(),
   pendingOp: z.enum(['create', 'update']).optional(),
+  /**
+   * What the pending write counts as in its run once confirmed, where that is not its operation: an update that
+   * completes a create this run linked counts as the create (`created`), or not at all if the run counted it already.
+   */
+  pendingCounts: z.enum(['created', 'none']).optional(),
   /** A transient failure was seen on this record; kept so the last attempt can report it. */
   lastError: z.string().optional(),
 });

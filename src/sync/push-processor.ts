@@ -230,11 +230,11 @@ async function writeOne(
       }
     }
     call.operation = 'update';
-    const outcome = settle(record, await connector.update!(targetId, record.body, { signal }), 'updated');
-    // This run created the record and died before marking it sent: the update completes that create.
-    if (outcome.kind === 'done' && outcome.sent && intent === `linked:${runId}`) outcome.sent.counter = 'created';
-    if (outcome.kind === 'done' && outcome.sent && intent === `counted:${runId}`) outcome.sent.counter = null;
-    return outcome;
+    // This run linked the record (its create answered, or a write-status or lookup found it) and did not mark it
+    // sent yet (a retry, a crash): the update completes that create and counts as it, or not at all if the run
+    // counted it already. An async update (Propexo) carries that to its confirmation.
+    const counts = intent === `linked:${runId}` ? 'created' : intent === `counted:${runId}` ? 'none' : undefined;
+    return settle(record, await connector.update!(targetId, record.body, { signal }), 'updated', counts);
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
 
@@ -257,8 +257,9 @@ async function writeOne(
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
       call.operation = 'update';
       // The run that learns the create happened counts it (the run that sent it counted it as failed, outcome
-      // unknown, or not at all), so the created counts of a sync's runs add up to the records it created.
-      return settle(record, await connector.update!(createdId, record.body, { signal }), 'created');
+      // unknown, or not at all), so the created counts of a sync's runs add up to the records it created. The
+      // write is an update of a known record (confirmed by its id, held like any update if it stays PENDING).
+      return settle(record, await connector.update!(createdId, record.body, { signal }), 'updated', 'created');
     }
   }
   if (intent && !(pendingCreate && connector.writeStatus)) {
@@ -273,7 +274,7 @@ async function writeOne(
       call.operation = 'update';
       // Found after an interrupted create (this run's or an earlier one's, which counted it failed or not at all):
       // that create made it, and the run that learns so counts it, so a sync's created counts add up.
-      return settle(record, await connector.update!(existing, record.body, { signal }), 'created');
+      return settle(record, await connector.update!(existing, record.body, { signal }), 'updated', 'created');
     }
   }
   call.operation = 'create';
@@ -349,10 +350,22 @@ async function settleError(
   return { kind: 'failed', error: failure(record.sourceId, target, error.message, error.code, error.fields.join(', ')) };
 }
 
-/** A synchronous write is done; an asynchronous one is confirmed later. */
-function settle(record: PushRecord, result: WriteResult, op: 'created' | 'updated'): Outcome {
-  if (result.kind === 'pending') return { kind: 'pending', record: { ...record, pendingJobId: result.jobId, pendingOp: op === 'created' ? 'create' : 'update' } };
-  return sentOutcome(record, result.targetId, op);
+/**
+ * A synchronous write is done; an asynchronous one is confirmed later. `counts`: what the write counts as in the
+ * run when that is not `op` (an update completing a create counts as the create, see PushRecord.pendingCounts).
+ */
+function settle(record: PushRecord, result: WriteResult, op: 'created' | 'updated', counts?: 'created' | 'none'): Outcome {
+  if (result.kind === 'pending') {
+    return { kind: 'pending', record: { ...record, pendingJobId: result.jobId, pendingOp: op === 'created' ? 'create' : 'update', ...(counts ? { pendingCounts: counts } : {}) } };
+  }
+  return countedAs(sentOutcome(record, result.targetId, op), counts);
+}
+
+/** A write's outcome counted as `counts` in its run instead of as its operation (see PushRecord.pendingCounts). */
+function countedAs(outcome: Outcome, counts: 'created' | 'none' | undefined): Outcome {
+  if (!counts || outcome.kind !== 'done' || !outcome.sent) return outcome;
+  if (counts === 'none') return { ...outcome, sent: { ...outcome.sent, counter: null } };
+  return { ...outcome, op: 'created', sent: { ...outcome.sent, counter: 'created' } };
 }
 
 function scopeOf(sync: SyncDefinition, target: SyncTarget): PushScope {
@@ -378,7 +391,7 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     const known = await ctx.links.targetIdOf(scopeOf(sync, target), record.sourceId);
     const targetId = record.pendingOp === 'create' ? (status.createdRecordId ?? known) : known;
     if (!targetId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${record.pendingJobId} succeeded but named no record id`, 'NO_RECORD_ID') };
-    const outcome = sentOutcome(record, targetId, op);
+    const outcome = countedAs(sentOutcome(record, targetId, op), record.pendingCounts);
     if (status.status === 'PARTIAL_SUCCESS') {
       await ctx.ledger.recordErrors(runId, sync.name, [failure(record.sourceId, target, `partial success: ${status.errors.join('; ')}`, 'PARTIAL_SUCCESS')]);
     }

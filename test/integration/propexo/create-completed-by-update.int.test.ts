@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConnectionConfig } from '../../../src/providers/types.ts';
+import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
+import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
+import { simulatorConnection } from '../../helpers/connections.ts';
+import { createTestEngine } from '../../helpers/engine.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+const PUT = 'PUT /crm/v1/prospects/:prospect_id';
+
+/**
+ * Found by `npm run chaos -- --cluster --records 5000 --seed 4242`: 5 Propexo records were counted "updated" and
+ * never "created" by any run. A run that learns a create happened links the record (intent `linked:<run>`) and
+ * completes it with an update; when that update's call fails (a reset connection) the retry finds the record linked
+ * and sends an update, which counted as the create only when the target answered at once. Propexo's updates are
+ * async (PENDING, confirmed later), so the confirmation counted an update and the create was never counted.
+ */
+describe('a Propexo create completed by an update that needed a retry', () => {
+  it('counts as created in the run that linked it, not as updated', { timeout: 30_000 }, async () => {
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
+    const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
+    const t = await createTestEngine({
+      connections,
+      syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]),
+      settings: { confirmTimeoutMs: 400, backoffMs: 200 },
+    });
+    cleanups.push(() => trata.close(), () => propexo.close(), () => t.close());
+    const run = async () => t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+
+    // The create is accepted and held at PENDING past the deadline: outcome unknown, counted failed.
+    propexo.store.holdWrites = true;
+    expect(await run()).toMatchObject({ counts: { created: 0, failed: 1 } });
+    propexo.store.holdWrites = false;
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(propexo.store.all()).toHaveLength(1);
+
+    // The next run finds the create done, links it, and sends the current body: that first PUT's connection is
+    // reset, so the job's retry sends it again.
+    trata.store.modify(person.id, { name: 'Ada Second' });
+    propexo.faults.set({ resetRate: 1, methods: ['PUT'] });
+    const lift = setInterval(() => {
+      if (propexo.calls.count(PUT) > 0) propexo.faults.reset();
+    }, 2);
+    const second = await run().finally(() => clearInterval(lift));
+    expect(propexo.calls.count(PUT), 'the first update was reset and sent again').toBe(2);
+    expect(second).toMatchObject({ status: 'SUCCESS', counts: { created: 1, updated: 0, failed: 0 } });
+    expect(propexo.store.all().map((p) => p.last_name)).toEqual(['Second']);
+
+    // The runs' created counts add up to the records Propexo holds, and nothing is left to write.
+    expect((await run()).counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+});
