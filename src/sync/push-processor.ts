@@ -11,7 +11,7 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './run-end.ts';
-import { UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
+import { UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -105,8 +105,10 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     const given = pending.splice(0);
     for (const r of given) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
     // An update given up on may still be applied later, after a newer one: remembered, so that the next update of
-    // the record waits until it settled (see writeOne).
-    const updates = given.filter((r) => r.pendingOp === 'update' && r.pendingJobId).map((r) => ({ sourceId: r.sourceId, writeJobId: r.pendingJobId! }));
+    // the record waits until it settled (see writeOne); and, if it completed a create, that the create is uncounted.
+    const updates = given
+      .filter((r) => r.pendingOp === 'update' && r.pendingJobId)
+      .map((r) => ({ sourceId: r.sourceId, writeJobId: r.pendingJobId!, uncountedCreate: r.pendingCounts === 'created' }));
     await durably(() => ctx.links.recordUnsettledUpdates(scopeOf(sync, target), updates));
   }
 
@@ -224,16 +226,17 @@ async function writeOne(
     if (unsettled && connector.writeStatus) {
       // An earlier update of this record was given up on while PENDING. Sent now, this body could be overwritten
       // by that older one when the provider applies it, and nothing would tell: it waits until that write settled.
-      const status = await connector.writeStatus(unsettled, { signal });
+      const status = await connector.writeStatus(unsettled.writeJobId, { signal });
       if (status.status === 'PENDING') {
-        return { kind: 'failed', error: failure(record.sourceId, target, `an earlier update of this record (${connector.provider} write ${unsettled}) is still PENDING: this one is sent once it settled, so that it cannot be overwritten by the older body`, 'CONFIRM_TIMEOUT', '', unsettled) };
+        return { kind: 'failed', error: failure(record.sourceId, target, `an earlier update of this record (${connector.provider} write ${unsettled.writeJobId}) is still PENDING: this one is sent once it settled, so that it cannot be overwritten by the older body`, 'CONFIRM_TIMEOUT', '', unsettled.writeJobId) };
       }
     }
     call.operation = 'update';
     // This run linked the record (its create answered, or a write-status or lookup found it) and did not mark it
     // sent yet (a retry, a crash): the update completes that create and counts as it, or not at all if the run
-    // counted it already. An async update (Propexo) carries that to its confirmation.
-    const counts = intent === `linked:${runId}` ? 'created' : intent === `counted:${runId}` ? 'none' : undefined;
+    // counted it already. So does the update after one that completed a create and was given up on (no run
+    // counted that create). An async update (Propexo) carries that to its confirmation.
+    const counts = intent === `linked:${runId}` || unsettled?.uncountedCreate ? 'created' : intent === `counted:${runId}` ? 'none' : undefined;
     return settle(record, await connector.update!(targetId, record.body, { signal }), 'updated', counts);
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
@@ -415,8 +418,10 @@ function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, t
 }
 
 /** The write job of an update given up on while PENDING (RecordLinks.recordUnsettledUpdates), if any. */
-function unsettledUpdate(intent: string | null | undefined): string | null {
-  return intent?.startsWith(UNSETTLED_PREFIX) ? intent.slice(UNSETTLED_PREFIX.length) : null;
+function unsettledUpdate(intent: string | null | undefined): { writeJobId: string; uncountedCreate: boolean } | null {
+  if (!intent?.startsWith(UNSETTLED_PREFIX)) return null;
+  const uncountedCreate = intent.endsWith(UNCOUNTED_CREATE_SUFFIX);
+  return { writeJobId: intent.slice(UNSETTLED_PREFIX.length, uncountedCreate ? -UNCOUNTED_CREATE_SUFFIX.length : undefined), uncountedCreate };
 }
 
 function failure(sourceId: string, target: SyncTarget, reason: string, code: string, path = '', writeJobId?: string): RecordErrorEntry {

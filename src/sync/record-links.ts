@@ -85,6 +85,8 @@ return out
 const CLAIM_SUFFIX = '~';
 /** A linked record's intent naming an update given up on while PENDING: `unsettled:<write job id>`. */
 export const UNSETTLED_PREFIX = 'unsettled:';
+/** Appended when that update completed a create no run has counted yet: the run that sends the record counts it. */
+export const UNCOUNTED_CREATE_SUFFIX = ':created';
 function intentRun(stored: string | null): string | null {
   if (stored === null) return null;
   const cut = stored.indexOf(CLAIM_SUFFIX);
@@ -287,12 +289,12 @@ export class RecordLinks {
    * Updates given up on while still PENDING at the provider: kept in the record's intent (unused once a record is
    * linked) until the record is next marked sent, which happens only after that write settled (push-processor).
    */
-  async recordUnsettledUpdates(scope: PushScope, updates: ReadonlyArray<{ sourceId: string; writeJobId: string }>): Promise<void> {
+  async recordUnsettledUpdates(scope: PushScope, updates: ReadonlyArray<{ sourceId: string; writeJobId: string; uncountedCreate?: boolean }>): Promise<void> {
     if (updates.length === 0) return;
     await this.#apply(
-      updates.map(({ sourceId, writeJobId }) => {
+      updates.map(({ sourceId, writeJobId, uncountedCreate }) => {
         const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
-        return { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${UNSETTLED_PREFIX}${writeJobId}` };
+        return { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${UNSETTLED_PREFIX}${writeJobId}${uncountedCreate ? UNCOUNTED_CREATE_SUFFIX : ''}` };
       }),
     );
   }

@@ -56,4 +56,38 @@ describe('a Propexo create completed by an update that needed a retry', () => {
     // The runs' created counts add up to the records Propexo holds, and nothing is left to write.
     expect((await run()).counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
+
+  it('counts as created when that update was given up on while PENDING and settles later', { timeout: 30_000 }, async () => {
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
+    const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
+    const t = await createTestEngine({ connections, syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]), settings: { confirmTimeoutMs: 400 } });
+    cleanups.push(() => trata.close(), () => propexo.close(), () => t.close());
+    const run = async () => {
+      const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+      return { summary, codes: (await t.engine.ledger.errors(summary.runId)).errors.map((e) => e.code) };
+    };
+    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+
+    // The create is held PENDING past the deadline (outcome unknown), then applied.
+    propexo.store.holdWrites = true;
+    expect((await run()).codes).toEqual(['OUTCOME_UNKNOWN']);
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // The next run finds it, links it and sends the current body, which Propexo holds PENDING past the deadline.
+    trata.store.modify(person.id, { name: 'Ada Second' });
+    const second = await run();
+    expect(second.codes).toEqual(['CONFIRM_TIMEOUT']);
+    expect(second.summary.counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
+
+    // Once that update settled, the next run sends the body again: the create is still to be counted, and is.
+    propexo.store.holdWrites = false;
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = await run();
+    expect(third.summary).toMatchObject({ status: 'SUCCESS', counts: { created: 1, updated: 0, failed: 0 } });
+    expect(propexo.store.all().map((p) => p.last_name)).toEqual(['Second']);
+    expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
 });
