@@ -24,6 +24,7 @@ import { definitionRoutes } from './routes/definitions.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SessionStore } from './sessions.ts';
+import { PromisedEnqueues } from './promised-enqueues.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -60,6 +61,14 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody(ApiErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
+
+  // Enqueues answered 202 whose add then failed are sent again until Redis takes them (src/api/promised-enqueues.ts).
+  const promised = new PromisedEnqueues(deps.logger, deps.promisedEnqueueRetryMs);
+  app.decorate('promisedEnqueues', promised);
+  app.addHook('onClose', (_instance, done) => {
+    promised.close();
+    done();
+  });
 
   const deadlineMs = deps.redisDeadlineMs ?? 800;
   const apiKey = (...parts: string[]) => [deps.engine.queues.prefix, 'cb', 'api', ...parts].join(':');
@@ -118,6 +127,9 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    promisedEnqueues: PromisedEnqueues;
+  }
   interface FastifyRequest {
     /** The parsed body kept to BODY_LIMITS when validation began (raw bodies are checked once a route parsed them). */
     bodyGuarded: boolean;

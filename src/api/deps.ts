@@ -32,6 +32,8 @@ export interface AppDeps {
   bodyLimit?: number | undefined;
   /** How long a Redis call may take before the request answers 503, ms. @default 800 */
   redisDeadlineMs?: number | undefined;
+  /** How long an enqueue answered 202 whose add failed is sent again, ms. @default 600000 (promised-enqueues.ts) */
+  promisedEnqueueRetryMs?: number | undefined;
   /** `/readyz`'s check. @default PING Redis and count the sync queue's workers */
   readiness?: (() => Promise<ReadinessReport>) | undefined;
   /**

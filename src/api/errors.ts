@@ -53,8 +53,8 @@ export class UnavailableError extends ApiError {
 }
 
 // What ioredis and BullMQ throw when the connection is down or a command times out (or, in a pipeline cut part way
-// through its answers, was aborted).
-const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Command aborted due to connection close|ECONNREFUSED|ECONNRESET|ETIMEDOUT|MaxRetriesPerRequest|max retries per request|Stream isn't writeable|connect ETIMEDOUT|Redis is not connected/i;
+// through its answers, was aborted); on a Cluster, a node that is down (CLUSTERDOWN, or a MOVED loop towards it).
+const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Command aborted due to connection close|ECONNREFUSED|ECONNRESET|ETIMEDOUT|MaxRetriesPerRequest|max retries per request|Stream isn't writeable|connect ETIMEDOUT|Redis is not connected|CLUSTERDOWN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available/i;
 
 export function isRedisDown(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

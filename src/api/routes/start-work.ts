@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, ApiErrorCode, UnavailableError, isRedisDown } from '../errors.ts';
 import { IdempotencyStore, newJobId, type JobKind } from '../idempotency.ts';
+import { SYNC_QUEUE } from '../../queues/contracts.ts';
 
 export interface Started {
   jobId: string;
@@ -23,8 +24,8 @@ export type Commit = () => void;
  * - deadline before `commit`: 503 "nothing was started", and `commit` then calls the rest off (the enqueue is never
  *   sent). The client may retry.
  * - deadline after `commit`: 202 with the job id. The enqueue is in Redis's hands and runs when Redis answers (the
- *   job may read as 503, then 404 until it does; if Redis is lost before it reads the command, the job never
- *   exists and `GET /v1/jobs/{id}` says 404).
+ *   job may read as 503, then 404 until it does). If the enqueue then fails (the connection or a Cluster node went
+ *   down before the add landed), it is sent again under the same id until Redis takes it (PromisedEnqueues).
  * - a connection failure after `commit` leaves the enqueue's outcome unknown: 503 naming the job id to look up.
  *
  * With an Idempotency-Key the job id is derived from the key and the request, so any retry (after a 503, a lost
@@ -63,7 +64,7 @@ export async function startWork(
   let answered = false;
   work.catch((error: unknown) => {
     if (answered && state.phase === 'abandoned') deps.logger?.info({ jobId }, 'start of work called off: its request had answered 503');
-    else if (answered) deps.logger?.warn({ err: error, jobId }, 'enqueue failed after its request was answered 202');
+    else if (answered && state.phase === 'enqueued') deps.logger?.warn({ err: error, jobId }, 'bookkeeping failed after a job answered 202 was enqueued (the job exists)');
   });
 
   let timer: NodeJS.Timeout | undefined;
@@ -79,6 +80,14 @@ export async function startWork(
     if (result === 'deadline') {
       answered = true;
       if (state.phase === 'abandoned') throw new UnavailableError('Redis did not answer in time: nothing was started, try again shortly');
+      // Answered 202 before Redis answered: should the enqueue fail or never be answered, it is sent again under
+      // the same job id until Redis takes it, so the 202 holds.
+      const promised = jobId;
+      const queue = deps.engine.queues.queue(SYNC_QUEUE);
+      request.server.promisedEnqueues.watch(promised, work, {
+        enqueue: () => start(promised, () => undefined),
+        exists: async () => (await queue.getJobState(promised)) !== 'unknown',
+      });
       return { jobId, replayed: false };
     }
     if (result === null) throw nothingToDo();
