@@ -1,9 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConnectionConfig } from '../../../src/providers/types.ts';
-import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
-import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { simulatorConnection } from '../../helpers/connections.ts';
-import { createTestEngine } from '../../helpers/engine.ts';
+import { startTrataToPropexo } from '../../helpers/trata-to-propexo.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -21,16 +17,10 @@ const PUT = 'PUT /crm/v1/prospects/:prospect_id';
  */
 describe('a Propexo create completed by an update that needed a retry', () => {
   it('counts as created in the run that linked it, not as updated', { timeout: 30_000 }, async () => {
-    const trata = await startTrataSimulator();
-    const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
-    const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
-    const t = await createTestEngine({
-      connections,
-      syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]),
-      settings: { confirmTimeoutMs: 400, backoffMs: 200 },
-    });
-    cleanups.push(() => trata.close(), () => propexo.close(), () => t.close());
-    const run = async () => t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, backoffMs: 200 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, t } = sync;
+    const run = async () => (await sync.run()).summary;
     const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
 
     // The create is accepted and held at PENDING past the deadline: outcome unknown, counted failed.
@@ -58,14 +48,12 @@ describe('a Propexo create completed by an update that needed a retry', () => {
   });
 
   it('counts as created when that update was given up on while PENDING and settles later', { timeout: 30_000 }, async () => {
-    const trata = await startTrataSimulator();
-    const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
-    const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
-    const t = await createTestEngine({ connections, syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]), settings: { confirmTimeoutMs: 400 } });
-    cleanups.push(() => trata.close(), () => propexo.close(), () => t.close());
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, t } = sync;
     const run = async () => {
-      const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
-      return { summary, codes: (await t.engine.ledger.errors(summary.runId)).errors.map((e) => e.code) };
+      const { summary, errors } = await sync.run();
+      return { summary, codes: errors.map((e) => e.code) };
     };
     const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
 

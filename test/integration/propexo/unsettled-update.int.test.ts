@@ -1,9 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConnectionConfig } from '../../../src/providers/types.ts';
-import { startPropexoSimulator } from '../../../src/simulators/propexo/index.ts';
-import { startTrataSimulator } from '../../../src/simulators/trata/server.ts';
-import { simulatorConnection } from '../../helpers/connections.ts';
-import { createTestEngine } from '../../helpers/engine.ts';
+import { startTrataToPropexo } from '../../helpers/trata-to-propexo.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -18,15 +14,9 @@ afterAll(async () => {
  */
 describe('an update given up on while PENDING', () => {
   it('holds the next update of that record until it settled, so the newest body lands last', { timeout: 30_000 }, async () => {
-    const trata = await startTrataSimulator();
-    const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
-    const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
-    const t = await createTestEngine({ connections, syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]), settings: { confirmTimeoutMs: 400 } });
-    cleanups.push(() => trata.close(), () => propexo.close(), () => t.close());
-    const run = async () => {
-      const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
-      return { summary, errors: (await t.engine.ledger.errors(summary.runId)).errors };
-    };
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, t, run } = sync;
     const lastName = () => propexo.store.all().find((p) => p.email_1 === 'ada@example.com')?.last_name;
     const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
     expect((await run()).summary).toMatchObject({ counts: { created: 1 } });

@@ -1,0 +1,41 @@
+import type { ConnectionConfig } from '../../src/providers/types.ts';
+import { startPropexoSimulator, type PropexoSimulator } from '../../src/simulators/propexo/index.ts';
+import { startTrataSimulator, type TrataSimulator } from '../../src/simulators/trata/server.ts';
+import type { EngineSettings } from '../../src/sync/context.ts';
+import type { RecordErrorEntry, RunSummary } from '../../src/sync/ledger.ts';
+import { simulatorConnection } from './connections.ts';
+import { createTestEngine, type TestEngine } from './engine.ts';
+
+export interface TrataToPropexo {
+  trata: TrataSimulator;
+  propexo: PropexoSimulator;
+  t: TestEngine;
+  /** One run of the sync, awaited to its end, with its record errors. */
+  run(): Promise<{ summary: RunSummary; errors: RecordErrorEntry[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Trata and a Propexo simulator (writes confirmed after 20 ms, no rate limit in the way) with an engine running the
+ * shipped trata-to-propexo sync alone, on `settings` (e.g. a short confirmation deadline).
+ */
+export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}): Promise<TrataToPropexo> {
+  const trata = await startTrataSimulator();
+  const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
+  const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
+  const t = await createTestEngine({ connections, syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]), settings });
+  return {
+    trata,
+    propexo,
+    t,
+    async run() {
+      const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+      return { summary, errors: (await t.engine.ledger.errors(summary.runId)).errors };
+    },
+    async close() {
+      await t.close();
+      await trata.close();
+      await propexo.close();
+    },
+  };
+}
