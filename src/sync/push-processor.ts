@@ -11,7 +11,7 @@ import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './run-end.ts';
-import { UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
+import { LINKED_PREFIX, UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -232,11 +232,13 @@ async function writeOne(
       }
     }
     call.operation = 'update';
-    // This run linked the record (its create answered, or a write-status or lookup found it) and did not mark it
-    // sent yet (a retry, a crash): the update completes that create and counts as it, or not at all if the run
-    // counted it already. So does the update after one that completed a create and was given up on (no run
-    // counted that create). An async update (Propexo) carries that to its confirmation.
-    const counts = intent === `linked:${runId}` || unsettled?.uncountedCreate ? 'created' : intent === `counted:${runId}` ? 'none' : undefined;
+    // A run linked the record (its create answered, or a write-status or lookup found it) and did not mark it sent:
+    // the update completes that create and counts as it, or not at all if this run counted it already. That run
+    // may be this one (a retry, a crash) or an earlier one whose record then failed (an update refused, a breaker
+    // opened): a run counts a create only with the record's "sent", which also clears `linked:`, so none counted
+    // it. So does the update after one that completed a create and was given up on (no run counted that create).
+    // An async update (Propexo) carries that to its confirmation.
+    const counts = intent?.startsWith(LINKED_PREFIX) || unsettled?.uncountedCreate ? 'created' : intent === `counted:${runId}` ? 'none' : undefined;
     return settle(record, await connector.update!(targetId, record.body, { signal }), 'updated', counts);
   }
   if (target.mode === 'update') return { kind: 'failed', error: failure(record.sourceId, target, 'no record on the target to update (mode: update creates nothing)', 'NO_TARGET_RECORD') };
@@ -401,7 +403,9 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
     return outcome;
   }
   if (status.status === 'FAILURE') {
-    await ctx.links.clearIntents(scopeOf(sync, target), [record.sourceId]);
+    // A create that failed leaves no record: its intent goes. A failed update keeps the record's intent: a
+    // `linked:` one still tells the run that next sends the record that its create is uncounted.
+    if (record.pendingOp === 'create') await ctx.links.clearIntents(scopeOf(sync, target), [record.sourceId]);
     return { kind: 'failed', error: failure(record.sourceId, target, `${connector.provider} write ${record.pendingJobId} failed: ${status.errors.join('; ') || 'no reason given'}`, 'WRITE_FAILED', undefined, record.pendingJobId) };
   }
   return { kind: 'pending', record };

@@ -83,6 +83,13 @@ return out
  * read that intent cannot both claim. Readers see the run only.
  */
 const CLAIM_SUFFIX = '~';
+/**
+ * A linked record's intent until it is marked sent: `linked:<run>`, the run that learned the record exists. That
+ * run counts the create only with the record's "sent" (which deletes the intent), so a `linked:` intent still
+ * there means no run counted the create yet (but see markSent: a process killed between its count and its link
+ * step, whose job then failed for good, leaves it counted and linked).
+ */
+export const LINKED_PREFIX = 'linked:';
 /** A linked record's intent naming an update given up on while PENDING: `unsettled:<write job id>`. */
 export const UNSETTLED_PREFIX = 'unsettled:';
 /** Appended when that update completed a create no run has counted yet: the run that sends the record counts it. */
@@ -270,7 +277,7 @@ export class RecordLinks {
       tag: keys.tag,
       ops: [
         { tag: keys.tag, key: keys.crosswalk(bucket), field: sourceId, value: targetId },
-        { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${counted ? 'counted' : 'linked'}:${runId}` },
+        { tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${counted ? 'counted:' : LINKED_PREFIX}${runId}` },
       ],
     });
   }
@@ -325,11 +332,12 @@ export class RecordLinks {
   /**
    * A human asked to retry these records, having checked the target: their "outcome unknown" holds are lifted, so a
    * record whose interrupted create did not happen is created. A hold that names an async write job is kept: its
-   * status, asked on the retry, tells for sure.
+   * status, asked on the retry, tells for sure. So is a linked record's `linked:` (no hold: its create is uncounted).
    */
   async liftHolds(scope: Pick<PushScope, 'sourceConnection' | 'targetConnection'>, sourceIds: readonly string[]): Promise<void> {
     const intents = await this.#read(sourceIds, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.intent(bucket)]);
-    const lift = sourceIds.filter((_, i) => !(intents[i]?.[0] ?? '').startsWith('pending:') && !(intents[i]?.[0] ?? '').startsWith(UNSETTLED_PREFIX));
+    const kept = ['pending:', UNSETTLED_PREFIX, LINKED_PREFIX];
+    const lift = sourceIds.filter((_, i) => !kept.some((prefix) => (intents[i]?.[0] ?? '').startsWith(prefix)));
     if (lift.length > 0) await this.clearIntents(scope, lift);
   }
 
