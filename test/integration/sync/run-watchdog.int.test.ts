@@ -229,15 +229,15 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     cleanups.push(() => trata.close(), () => propexo.close());
     const t = await engine({
       connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
-      settings: { runStallMs: 1_000, confirmPollMs: 100 },
+      settings: { runStallMs: 500, confirmPollMs: 100 },
     });
     trata.store.seed(3);
     propexo.store.holdWrites = true; // write-status answers PENDING: the push job parks itself, delayed
     const before = await recovered();
     const runId = await t.engine.enqueueRun('trata-to-propexo');
 
-    // Several sweeps' worth of a run that does not move.
-    await new Promise((r) => setTimeout(r, 4_000));
+    // Several sweeps' worth (one each 250 ms) of a run that has not moved for longer than RUN_STALL_MS.
+    await new Promise((r) => setTimeout(r, 2_000));
     const held = await t.engine.ledger.get(runId);
     expect(held?.status).toBe('PENDING');
     expect(held?.pullDone).toBe(true);
