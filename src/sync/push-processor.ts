@@ -17,6 +17,8 @@ import { LINKED_PREFIX, UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScop
 type Outcome =
   | { kind: 'done'; op: 'created' | 'updated' | 'skipped'; sent?: SentRecord }
   | { kind: 'pending'; record: PushRecord }
+  /** An accepted async write whose status could not be read (a refused token, an open breaker): `why` says so. */
+  | { kind: 'unconfirmed'; record: PushRecord; why: string }
   | { kind: 'retry'; record: PushRecord }
   | { kind: 'failed'; error: RecordErrorEntry }
   | { kind: 'rate-limited'; retryAfterMs: number };
@@ -41,6 +43,7 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
 
   const unfinished: PushRecord[] = [];
   const pending: PushRecord[] = [];
+  const unconfirmedNow: Array<{ record: PushRecord; why: string }> = [];
   const failures: RecordErrorEntry[] = [];
   const sent: SentRecord[] = [];
   // Set from inside the limited calls below (a cast, or TypeScript would hold it to `null` after them).
@@ -83,6 +86,9 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
       case 'pending':
         pending.push(outcome.record);
         break;
+      case 'unconfirmed':
+        unconfirmedNow.push(outcome);
+        break;
       case 'retry':
         unfinished.push(outcome.record);
         break;
@@ -98,15 +104,19 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
   countRecords(connector.provider, 'created', created, target.connection);
   countRecords(connector.provider, 'updated', updated, target.connection);
 
-  // Writes that stay unconfirmed past the deadline end here, as failures naming the write (a create's outcome is
-  // then unknown: held for review, never sent again blindly).
+  // Writes that stay unconfirmed past the deadline, or whose status could not be read, end here as failures naming
+  // the write (a create's outcome is then unknown: the next run asks its status, never sends it again blindly).
   const deadline = data.confirmDeadline ?? Date.now() + ctx.settings.confirmTimeoutMs;
   if (pending.length > 0 && Date.now() >= deadline) {
-    const given = pending.splice(0);
-    for (const r of given) failures.push(unconfirmed(connector.provider, target, r, ctx.settings.confirmTimeoutMs));
+    const waited = `was still PENDING after ${Math.round(ctx.settings.confirmTimeoutMs / 1000)} s`;
+    for (const record of pending.splice(0)) unconfirmedNow.push({ record, why: waited });
+  }
+  if (unconfirmedNow.length > 0) {
+    for (const { record, why } of unconfirmedNow) failures.push(unconfirmed(connector.provider, target, record, why));
     // An update given up on may still be applied later, after a newer one: remembered, so that the next update of
     // the record waits until it settled (see writeOne); and, if it completed a create, that the create is uncounted.
-    const updates = given
+    const updates = unconfirmedNow
+      .map(({ record }) => record)
       .filter((r) => r.pendingOp === 'update' && r.pendingJobId)
       .map((r) => ({ sourceId: r.sourceId, writeJobId: r.pendingJobId!, uncountedCreate: r.pendingCounts === 'created' }));
     await durably(() => ctx.links.recordUnsettledUpdates(scopeOf(sync, target), updates));
@@ -190,7 +200,12 @@ async function pushOne(
     if (outcome.kind === 'done' || outcome.kind === 'pending') ctx.breaker.succeeded(target.connection);
     return outcome;
   } catch (error) {
-    return await settleError(ctx, sync, target, connector, runId, record, call, error);
+    const outcome = await settleError(ctx, sync, target, connector, runId, record, call, error);
+    // The provider accepted this write earlier and its status could not be read now (a refused token, an open
+    // breaker): it was sent, so it ends like a write still PENDING at the deadline (a create's outcome unknown, an
+    // update held until it settled), not as a record that was never sent.
+    if (record.pendingJobId && outcome.kind === 'failed') return { kind: 'unconfirmed', record, why: `could not be confirmed (${outcome.error.reason})` };
+    return outcome;
   }
 }
 
@@ -411,14 +426,16 @@ async function confirm(ctx: SyncContext, sync: SyncDefinition, target: SyncTarge
   return { kind: 'pending', record };
 }
 
-/** An async write still PENDING at the deadline: its outcome is unknown (create) or not confirmed (update). */
-function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, timeoutMs: number): RecordErrorEntry {
+/**
+ * An async write still PENDING at the deadline, or whose status could not be read (`why` says which): its outcome
+ * is unknown (create) or not confirmed (update).
+ */
+function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, why: string): RecordErrorEntry {
   const write = `${provider} write ${record.pendingJobId ?? '?'}`;
-  const waited = `${Math.round(timeoutMs / 1000)} s`;
   if (record.pendingOp === 'create') {
-    return failure(record.sourceId, target, `outcome unknown: ${write} (a create) was still PENDING after ${waited}; the next run asks its status again (the record is not created twice)`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
+    return failure(record.sourceId, target, `outcome unknown: ${write} (a create) ${why}; the next run asks its status again (the record is not created twice)`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
   }
-  return failure(record.sourceId, target, `${write} (an update) was still PENDING after ${waited}; it is sent again by the next run`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
+  return failure(record.sourceId, target, `${write} (an update) ${why}; it is sent again by the next run, once it settled`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
 }
 
 /** The write job of an update given up on while PENDING (RecordLinks.recordUnsettledUpdates), if any. */
