@@ -236,7 +236,9 @@ async function writeOne(
   if (sent === record.fingerprint) return { kind: 'done', op: 'skipped' };
 
   if (targetId) {
-    if (target.mode === 'create') return sentOutcome(record, targetId, 'skipped');
+    // mode: create never updates. A record a run linked without counting its create (intent `linked:`, see below)
+    // is counted now, once; any other linked record was created and counted before.
+    if (target.mode === 'create') return sentOutcome(record, targetId, intent?.startsWith(LINKED_PREFIX) ? 'created' : 'skipped');
     const unsettled = unsettledUpdate(intent);
     if (unsettled && connector.writeStatus) {
       // An earlier update of this record was given up on while PENDING. Sent now, this body could be overwritten
@@ -275,10 +277,12 @@ async function writeOne(
       if (!status.createdRecordId) return { kind: 'failed', error: failure(record.sourceId, target, `write ${pendingCreate} succeeded but named no record id`, 'NO_RECORD_ID') };
       const createdId = status.createdRecordId;
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, createdId, runId));
-      call.operation = 'update';
       // The run that learns the create happened counts it (the run that sent it counted it as failed, outcome
       // unknown, or not at all), so the created counts of a sync's runs add up to the records it created. The
-      // write is an update of a known record (confirmed by its id, held like any update if it stays PENDING).
+      // write is an update of a known record (confirmed by its id, held like any update if it stays PENDING);
+      // mode: create sends none.
+      if (target.mode === 'create') return sentOutcome(record, createdId, 'created');
+      call.operation = 'update';
       return settle(record, await connector.update!(createdId, record.body, { signal }), 'updated', 'created');
     }
   }
@@ -291,9 +295,10 @@ async function writeOne(
     const existing = await connector.findExisting(record.body, { signal });
     if (existing) {
       await durably(() => ctx.links.linkCreated(scope, record.sourceId, existing, runId));
-      call.operation = 'update';
       // Found after an interrupted create (this run's or an earlier one's, which counted it failed or not at all):
       // that create made it, and the run that learns so counts it, so a sync's created counts add up.
+      if (target.mode === 'create') return sentOutcome(record, existing, 'created');
+      call.operation = 'update';
       return settle(record, await connector.update!(existing, record.body, { signal }), 'updated', 'created');
     }
   }

@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../../src/providers/types.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../src/simulators/propexo/index.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../src/simulators/trata/server.ts';
 import type { EngineSettings } from '../../src/sync/context.ts';
+import type { SyncDefinition, SyncTarget } from '../../src/sync/definition.ts';
 import type { RecordErrorEntry, RunSummary } from '../../src/sync/ledger.ts';
 import { simulatorConnection } from './connections.ts';
 import { createTestEngine, type TestEngine } from './engine.ts';
@@ -17,13 +18,19 @@ export interface TrataToPropexo {
 
 /**
  * A Trata and a Propexo simulator (writes confirmed after 20 ms, no rate limit in the way) with an engine running the
- * shipped trata-to-propexo sync alone, on `settings` (e.g. a short confirmation deadline).
+ * shipped trata-to-propexo sync alone, on `settings` (e.g. a short confirmation deadline), its target's `mode` changed
+ * when given.
  */
-export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}): Promise<TrataToPropexo> {
+export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}, target: { mode?: SyncTarget['mode'] } = {}): Promise<TrataToPropexo> {
   const trata = await startTrataSimulator();
   const propexo = await startPropexoSimulator({ writeDelayMs: 20, rateLimit: { budget: 100_000 } });
   const connections = new Map<string, ConnectionConfig>([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo, { options: { integrationId: 'integration-1' } })]);
-  const t = await createTestEngine({ connections, syncs: (all) => new Map([['trata-to-propexo', all.get('trata-to-propexo')!]]), settings });
+  const syncs = (all: ReadonlyMap<string, SyncDefinition>) => {
+    const shipped = all.get('trata-to-propexo')!;
+    const definition = target.mode ? { ...shipped, targets: shipped.targets.map((t) => ({ ...t, mode: target.mode! })) } : shipped;
+    return new Map([['trata-to-propexo', definition]]);
+  };
+  const t = await createTestEngine({ connections, syncs, settings });
   return {
     trata,
     propexo,

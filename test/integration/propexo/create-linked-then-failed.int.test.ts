@@ -58,3 +58,29 @@ describe('a Propexo create linked by a run whose update of it then failed', () =
     await linkedByAFailedRun(sync, () => sync.propexo.store.forceNextWrite('FAILURE', 2));
   });
 });
+
+describe('a sync whose Propexo target is mode: create (never updates)', () => {
+  it('counts a create confirmed by a later run as created there, and sends no update', { timeout: 30_000 }, async () => {
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400 }, { mode: 'create' });
+    cleanups.push(() => sync.close());
+    const { trata, propexo } = sync;
+    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+
+    // Run 1: the create is accepted and held PENDING past the deadline (outcome unknown), then applied.
+    propexo.store.holdWrites = true;
+    expect((await sync.run()).errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
+    propexo.store.holdWrites = false;
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Run 2 learns the create happened (write-status): it counts it, and mode: create sends no update of it.
+    trata.store.modify(person.id, { name: 'Ada Second' });
+    const second = await sync.run();
+    expect(second.summary).toMatchObject({ status: 'SUCCESS', counts: { created: 1, updated: 0, failed: 0 } });
+    expect(propexo.calls.count('PUT /crm/v1/prospects/:prospect_id'), 'updates sent under mode: create').toBe(0);
+    expect(propexo.store.all()).toHaveLength(1);
+    // Counted once: the next run has nothing to count.
+    trata.store.modify(person.id, { name: 'Ada Third' });
+    expect((await sync.run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+});
