@@ -7,12 +7,19 @@ import type { RecordErrorEntry, RunSummary } from '../../src/sync/ledger.ts';
 import { simulatorConnection } from './connections.ts';
 import { createTestEngine, type TestEngine } from './engine.ts';
 
+type TrataProspect = ReturnType<TrataSimulator['store']['create']>;
+
 export interface TrataToPropexo {
   trata: TrataSimulator;
   propexo: PropexoSimulator;
   t: TestEngine;
   /** One run of the sync, awaited to its end, with its record errors. */
   run(): Promise<{ summary: RunSummary; errors: RecordErrorEntry[] }>;
+  /**
+   * Ada Lovelace (one new Trata prospect) synced by a run while Propexo holds writes PENDING past the deadline, then
+   * her held create applied: that run, its error codes, and her Trata record.
+   */
+  createHeldThenApplied(): Promise<{ person: TrataProspect; summary: RunSummary; codes: string[] }>;
   close(): Promise<void>;
 }
 
@@ -31,13 +38,24 @@ export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}
     return new Map([['trata-to-propexo', definition]]);
   };
   const t = await createTestEngine({ connections, syncs, settings });
+  const run = async () => {
+    const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
+    return { summary, errors: (await t.engine.ledger.errors(summary.runId)).errors };
+  };
   return {
     trata,
     propexo,
     t,
-    async run() {
-      const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
-      return { summary, errors: (await t.engine.ledger.errors(summary.runId)).errors };
+    run,
+    async createHeldThenApplied() {
+      const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+      propexo.store.holdWrites = true;
+      const { summary, errors } = await run();
+      propexo.store.holdWrites = false;
+      if (propexo.store.releaseHeld() !== 1) throw new Error('expected exactly one held write (the create)');
+      // Propexo applies a released write after its write delay (20 ms here).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { person, summary, codes: errors.map((e) => e.code ?? '') };
     },
     async close() {
       await t.close();

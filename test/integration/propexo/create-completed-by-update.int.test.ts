@@ -21,14 +21,10 @@ describe('a Propexo create completed by an update that needed a retry', () => {
     cleanups.push(() => sync.close());
     const { trata, propexo, t } = sync;
     const run = async () => (await sync.run()).summary;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
-    // The create is accepted and held at PENDING past the deadline: outcome unknown, counted failed.
-    propexo.store.holdWrites = true;
-    expect(await run()).toMatchObject({ counts: { created: 0, failed: 1 } });
-    propexo.store.holdWrites = false;
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The create is accepted and held at PENDING past the deadline (outcome unknown, counted failed), then applied.
+    const { person, summary, codes } = await sync.createHeldThenApplied();
+    expect(summary).toMatchObject({ counts: { created: 0, failed: 1 } });
+    expect(codes).toEqual(['OUTCOME_UNKNOWN']);
     expect(propexo.store.all()).toHaveLength(1);
 
     // The next run finds the create done, links it, and sends the current body: that first PUT's connection is
@@ -55,13 +51,10 @@ describe('a Propexo create completed by an update that needed a retry', () => {
       const { summary, errors } = await sync.run();
       return { summary, codes: errors.map((e) => e.code) };
     };
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
     // The create is held PENDING past the deadline (outcome unknown), then applied.
+    const { person, codes } = await sync.createHeldThenApplied();
+    expect(codes).toEqual(['OUTCOME_UNKNOWN']);
     propexo.store.holdWrites = true;
-    expect((await run()).codes).toEqual(['OUTCOME_UNKNOWN']);
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
 
     // The next run finds it, links it and sends the current body, which Propexo holds PENDING past the deadline.
     trata.store.modify(person.id, { name: 'Ada Second' });

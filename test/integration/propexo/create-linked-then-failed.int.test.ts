@@ -19,14 +19,9 @@ async function linkedByAFailedRun(sync: TrataToPropexo, failTheUpdate: () => voi
     const { summary, errors } = await sync.run();
     return { summary, codes: errors.map((e) => e.code) };
   };
-  const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
   // Run 1: the create is accepted and held PENDING past the deadline (outcome unknown), then applied.
-  propexo.store.holdWrites = true;
-  expect((await run()).codes).toEqual(['OUTCOME_UNKNOWN']);
-  propexo.store.holdWrites = false;
-  expect(propexo.store.releaseHeld()).toBe(1);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const { person, codes } = await sync.createHeldThenApplied();
+  expect(codes).toEqual(['OUTCOME_UNKNOWN']);
 
   // Run 2 finds the create done (write-status), links the record and sends its current body: that update fails.
   trata.store.modify(person.id, { name: 'Ada Second' });
@@ -64,14 +59,9 @@ describe('a sync whose Propexo target is mode: create (never updates)', () => {
     const sync = await startTrataToPropexo({ confirmTimeoutMs: 400 }, { mode: 'create' });
     cleanups.push(() => sync.close());
     const { trata, propexo } = sync;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
     // Run 1: the create is accepted and held PENDING past the deadline (outcome unknown), then applied.
-    propexo.store.holdWrites = true;
-    expect((await sync.run()).errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
-    propexo.store.holdWrites = false;
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { person, codes } = await sync.createHeldThenApplied();
+    expect(codes).toEqual(['OUTCOME_UNKNOWN']);
 
     // Run 2 learns the create happened (write-status): it counts it, and mode: create sends no update of it.
     trata.store.modify(person.id, { name: 'Ada Second' });
