@@ -16,12 +16,13 @@
  * 31 % dearer with evenly spaced requests (557 vs 425 µs), so it was not kept. Confirm a gain with bench:api.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { freePort, startEmbeddedRedis } from '../src/redis/embedded-redis.ts';
+import { formatAllocations, type AllocationProfile } from './alloc-profile.ts';
 import { summarize, type CpuProfile } from './profile.ts';
 
 const { values: flags } = parseArgs({
@@ -31,6 +32,8 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Samples the API's allocations over the measured bursts (collected objects counted): KB per request by site. */
+    alloc: { type: 'boolean', default: false },
     'api-flags': { type: 'string', default: '--max-semi-space-size=32 --max-old-space-size=192' },
   },
   strict: true,
@@ -54,10 +57,17 @@ const redis = await startEmbeddedRedis({ dataDir: redisDir, fresh: true });
 async function measureOnce(cwd: string): Promise<{ cpuUsPerRequest: number; profile?: CpuProfile; window?: [number, number] }> {
   const port = await freePort();
   const profDir = flags['cpu-prof'] ? mkdtempSync(path.join(tmpdir(), 'api-cpu-')) : null;
-  const args = [...flags['api-flags'].split(' ').filter(Boolean), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(cwd, 'src/cli.ts'), 'api'];
+  const allocFile = flags.alloc ? path.join(mkdtempSync(path.join(tmpdir(), 'api-alloc-')), 'api.heapprofile') : null;
+  const args = [
+    ...flags['api-flags'].split(' ').filter(Boolean),
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    ...(allocFile ? ['--import', path.join(root, 'bench/alloc-on-signal.ts')] : []),
+    path.join(cwd, 'src/cli.ts'),
+    'api',
+  ];
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, NODE_ENV: 'production', REDIS_URL: redis.url, API_TOKENS: TOKEN, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...(allocFile ? { ALLOC_OUT: allocFile } : {}), NODE_ENV: 'production', REDIS_URL: redis.url, API_TOKENS: TOKEN, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -77,11 +87,18 @@ async function measureOnce(cwd: string): Promise<{ cpuUsPerRequest: number; prof
     );
   };
   for (let i = 0; i < 20; i++) await burst();
+  if (allocFile) child.kill('SIGUSR2');
+  if (allocFile) await new Promise((resolve) => setTimeout(resolve, 200));
   const t0 = process.hrtime.bigint();
   const cpu0 = cpuMsOf(child.pid!);
   for (let i = 0; i < bursts; i++) await burst();
   const cpu1 = cpuMsOf(child.pid!);
   const t1 = process.hrtime.bigint();
+  if (allocFile) {
+    child.kill('SIGUSR2');
+    for (let i = 0; i < 100 && !existsSync(allocFile); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    console.log(`== allocations of the measured bursts (${allocFile})\n${formatAllocations(JSON.parse(readFileSync(allocFile, 'utf8')) as AllocationProfile, bursts * connections, 30)}`);
+  }
   await pool.close();
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

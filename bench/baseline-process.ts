@@ -17,7 +17,7 @@ import { Agent } from 'undici';
 import { DEFAULT_JOB_OPTIONS } from '../src/queues/factory.ts';
 import { producerConnection, workerConnection } from '../src/redis/connection.ts';
 import { RssSampler, serve } from './ipc.ts';
-import { phaseProfiler } from './profile.ts';
+import { profilerFor } from './profile.ts';
 
 const PREFIX = '{bench-baseline}';
 const CHUNK = 1_000;
@@ -91,7 +91,7 @@ serve({
     let completed = 0;
     let failed = 0;
     rss.reset();
-    const profiler = args.profile ? await phaseProfiler() : null;
+    const profiler = args.profile ? await profilerFor(args.profile) : null;
     const started = performance.now();
     const cpu0 = process.cpuUsage();
     const worker = new Worker(queueName(args.kind), work, {

@@ -29,6 +29,12 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** The profiler a profile file's name asks for: `.heapprofile` samples allocations (bench/alloc-profile.ts), else CPU. */
+export async function profilerFor(file: string): Promise<{ stop: (file: string) => Promise<unknown> }> {
+  if (file.endsWith('.heapprofile')) return (await import('./alloc-profile.ts')).phaseAllocationProfiler();
+  return phaseProfiler();
+}
+
 /** Starts the V8 profiler in this process; `stop(file)` writes the profile there and answers it. */
 export async function phaseProfiler(): Promise<{ stop: (file: string) => Promise<CpuProfile> }> {
   const session = new Session();

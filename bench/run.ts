@@ -14,6 +14,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-re
 import type { NaiveKind } from './baseline-process.ts';
 import { ChildHandle } from './ipc.ts';
 import { PERF_NODE_FLAGS, perfRecord, perfSummary } from './perf.ts';
+import { formatAllocations, type AllocationProfile } from './alloc-profile.ts';
 import { formatSummary, summarize, type CpuProfile } from './profile.ts';
 import type { SimulatorsInfo } from './simulators-process.ts';
 import type { PhaseResult, WorkerInit } from './worker-process.ts';
@@ -40,6 +41,11 @@ const { values: flags } = parseArgs({
      * process) into .data/bench-prof/<pid>-<phase>.cpuprofile, and prints their summaries (bench/profile.ts).
      */
     profile: { type: 'boolean', default: false },
+    /**
+     * Like --profile, for allocations: V8's sampling heap profiler over the same phases, collected objects counted
+     * (.data/bench-prof/<pid>-<phase>.heapprofile), summarized as KB per record (bench/alloc-profile.ts).
+     */
+    alloc: { type: 'boolean', default: false },
     /**
      * Like --profile, with Linux `perf` (CPU time only: on a busy machine V8's wall-clock sampling charges the wait
      * for a core to whatever ran before it). Files in .data/bench-prof/<pid>-<phase>.perf; see bench/perf.ts.
@@ -81,7 +87,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const here = import.meta.dirname;
 const profileDir = path.join(root, '.data/bench-prof');
 /** The profile file of a phase of the last round, when profiling. */
-const profileOf = (phase: string, r: number) => (flags.profile && r === rounds ? path.join(profileDir, `${process.pid}-${phase}.cpuprofile`) : undefined);
+const profileOf = (phase: string, r: number) =>
+  (flags.profile || flags.alloc) && r === rounds ? path.join(profileDir, `${process.pid}-${phase}.${flags.alloc ? 'heapprofile' : 'cpuprofile'}`) : undefined;
 const profiled: Array<{ phase: string; file: string }> = [];
 const perfed: Array<{ phase: string; file: string; pid: number }> = [];
 /** Runs `work` under `perf record` of `child` when --perf is given and this is the last round. */
@@ -293,7 +300,7 @@ async function main(): Promise<void> {
   const naiveRounds: Array<NaiveResult & { allCpuMs: number }> = [];
   const sameCallsRounds: Array<NaiveResult & { allCpuMs: number }> = [];
   const firstRounds: Array<Awaited<ReturnType<typeof phase>>> = [];
-  if (flags.profile || flags.perf) mkdirSync(profileDir, { recursive: true });
+  if (flags.profile || flags.alloc || flags.perf) mkdirSync(profileDir, { recursive: true });
   const naive = async (kind: NaiveKind, tag: string, r: number, profile?: string) => {
     const args = { redisUrl, cluster, kind, records, concurrency, powerchord: info.powerchord, profile };
     if (profile) profiled.push({ phase: `naive (${kind})`, file: profile });
@@ -428,6 +435,10 @@ async function main(): Promise<void> {
     JSON.stringify(result),
   ];
   for (const { phase, file } of profiled) {
+    if (file.endsWith('.heapprofile')) {
+      process.stderr.write(`\n== allocations: ${phase} (${file})\n${formatAllocations(JSON.parse(readFileSync(file, 'utf8')) as AllocationProfile, records, 40)}\n`);
+      continue;
+    }
     const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 40);
     process.stderr.write(`\n== CPU profile: ${phase} (${file})\n${formatSummary(summary, records)}\n`);
   }

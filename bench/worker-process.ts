@@ -12,7 +12,7 @@ import { dataConnection, producerConnection, workerConnection } from '../src/red
 import { SyncEngine } from '../src/sync/engine.ts';
 import type { RunSummary } from '../src/sync/ledger.ts';
 import { RssSampler, serve } from './ipc.ts';
-import { phaseProfiler } from './profile.ts';
+import { profilerFor } from './profile.ts';
 import type { SimulatorsInfo } from './simulators-process.ts';
 
 export interface WorkerInit {
@@ -82,7 +82,7 @@ serve({
   /** One run, timed from enqueueRun until the ledger says it left PENDING. */
   run: async ({ full, timeoutMs, profile }: { full: boolean; timeoutMs: number; profile?: string }): Promise<PhaseResult> => {
     const e = started();
-    const profiler = profile ? await phaseProfiler() : null;
+    const profiler = profile ? await profilerFor(profile) : null;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const runId = await e.enqueueRun(SYNC, { full, trigger: 'cli' });
