@@ -71,7 +71,7 @@ export function formatAllocations(profile: AllocationProfile, items = 1, top = 3
       .slice(0, top)
       .map(([name, bytes]) => `  ${((bytes / total) * 100).toFixed(1).padStart(5)} %  ${(bytes / items / 1024).toFixed(2).padStart(8)} KB/item  ${name}`);
   return [
-    `allocated ${(total / 1024 / 1024).toFixed(1)} MB, ${(total / items / 1024).toFixed(1)} KB per item over ${items} (sampled, collected objects included)`,
+    `allocated ${(total / 1024 / 1024).toFixed(1)} MB, ${(total / items / 1024).toFixed(1)} KB per item over ${items} (sampled; ${process.env['ALLOC_PROMOTED'] === '1' ? 'only what a scavenge did not collect' : 'collected objects included'})`,
     'by module:',
     ...rows(modules),
     'by function:',
