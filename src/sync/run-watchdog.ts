@@ -111,12 +111,20 @@ export class RunWatchdog {
   async #anyJobAlive(sync: SyncDefinition, runId: string): Promise<boolean> {
     const prefix = childJobId(runId, '');
     const isOfRun = (id: string) => id === runId || id.startsWith(prefix);
-    const queues = [SYNC_QUEUE, ...new Set(sync.targets.map((t) => pushQueueName(t.connection)))];
-    for (const name of queues) {
+    for (const name of [SYNC_QUEUE, ...this.#pushQueues(sync)]) {
       const ids = await this.#ctx.queues.queue(name).getRanges(ALIVE, 0, -1);
       if (ids.some(isOfRun)) return true;
     }
     return false;
+  }
+
+  /**
+   * The push queues a run of `sync` may have jobs in: its targets' connections, and every other connection this
+   * process knows, because a run goes on with the definitions it started on and a reload since may have moved the
+   * sync to another connection (its jobs are then in the old connection's queue, which the sync no longer names).
+   */
+  #pushQueues(sync: SyncDefinition): Set<string> {
+    return new Set([...sync.targets.map((t) => t.connection), ...this.#ctx.connectors.names()].map(pushQueueName));
   }
 
   /** Acts on a run nobody drives; false when it moved meanwhile (or another process got there first). */
@@ -173,7 +181,7 @@ export class RunWatchdog {
   async #settleFailedPushes(sync: SyncDefinition, runId: string): Promise<number> {
     const prefix = childJobId(runId, '');
     let settled = 0;
-    for (const name of new Set(sync.targets.map((t) => pushQueueName(t.connection)))) {
+    for (const name of this.#pushQueues(sync)) {
       const queue = this.#ctx.queues.queue(name);
       for (const id of (await queue.getRanges(['failed'], 0, -1)).filter((id) => id.startsWith(prefix))) {
         if (await this.#ctx.ledger.batchClosed(runId, sync.name, id)) continue;

@@ -250,4 +250,35 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(run.counts).toMatchObject({ pulled: 3, created: 3, failed: 0 });
     expect(await recovered()).toBe(before);
   });
+
+  it('leaves alone a slow run whose push job is in the queue of the target its definitions named, not the reloaded one', async () => {
+    const trata = await startTrataSimulator();
+    const propexo = await startPropexoSimulator();
+    cleanups.push(() => trata.close(), () => propexo.close());
+    const t = await engine({
+      connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
+      settings: { runStallMs: 500, confirmPollMs: 100 },
+    });
+    trata.store.seed(3);
+    propexo.store.holdWrites = true; // the push job parks itself, delayed, in push:propexo
+    const before = await recovered();
+    const runId = await t.engine.enqueueRun('trata-to-propexo');
+    for (let run = await t.engine.ledger.get(runId); !(run?.pullDone && run.pendingBatches === 1); run = await t.engine.ledger.get(runId)) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // A reload moves the sync to another Propexo connection: the run in progress goes on with the one it started on.
+    const sync = t.engine.syncs.get('trata-to-propexo')!;
+    const moved = { ...sync, targets: sync.targets.map((target) => ({ ...target, connection: 'propexo-eu' })) };
+    t.engine.switchDefinitions({ hash: 'reloaded', syncs: new Map([...t.engine.syncs, ['trata-to-propexo', moved]]) });
+
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await t.engine.ledger.get(runId))?.status).toBe('PENDING');
+
+    propexo.store.holdWrites = false;
+    propexo.store.releaseHeld();
+    const run = await t.waitForRun(runId, 20_000);
+    expect(run.status).toBe('SUCCESS');
+    expect(run.counts).toMatchObject({ pulled: 3, created: 3, failed: 0 });
+    expect(await recovered()).toBe(before);
+  });
 });
