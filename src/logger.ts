@@ -93,10 +93,6 @@ export function prettyStream(options: { colorize?: boolean; destination?: NodeJS
  * (src/secrets.ts): whatever path or message a configured secret hides in, at any depth, it leaves as `[redacted]`. Without a destination it writes to stdout, in
  * `format` (LOG_FORMAT) or else as resolveLogFormat decides.
  */
-// JSON goes through pino's default asynchronous writer. A synchronous one made ~5 KB less garbage per API request
-// line under bursts (the asynchronous one joins pending lines by string concatenation), but with stdout a pipe
-// (non-blocking once Node touched it) a stalled reader froze the event loop: pino sleeps 100 ms and retries, 1.3 s
-// of stall measured, long enough to lose job locks and miss the shutdown bound.
 export function createLogger(level: string, destination?: pino.DestinationStream, options: { format?: LogFormat } = {}): Logger {
   return pino(
     {
@@ -105,8 +101,21 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: serializeError, error: serializeError },
       hooks: { streamWrite: (line) => scrubJsonText(redactLine(line)) },
     },
-    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : undefined),
+    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : jsonStdout()),
   );
+}
+
+/**
+ * JSON lines to stdout through pino's asynchronous writer (sonic-boom, flushed at exit), holding the lines that wait
+ * for a write in progress as a list of buffers. Its default holds them as one string, appended to and measured again
+ * for every line: under a burst of API requests that was ~6 KB of garbage per request line (bench/api-cpu.ts
+ * --alloc), the largest single source. A synchronous writer makes none, but with stdout a pipe (non-blocking once
+ * Node touched it) a stalled reader froze the event loop: pino sleeps 100 ms and retries, 1.3 s of stall measured,
+ * long enough to lose job locks and miss the shutdown bound.
+ */
+function jsonStdout(): pino.DestinationStream {
+  const stream = pino.destination({ dest: 1, contentMode: 'buffer' });
+  return { write: (line: string) => void stream.write(Buffer.from(line) as unknown as string) };
 }
 
 export type { Logger };
