@@ -86,7 +86,9 @@ export async function startWork(
       const queue = deps.engine.queues.queue(SYNC_QUEUE);
       request.server.promisedEnqueues.watch(promised, work, {
         enqueue: () => start(promised, () => undefined),
-        exists: async () => (await queue.getJobState(promised)) !== 'unknown',
+        // A job that ran and was then removed (the queue keeps 1,000 finished jobs) left its run's ledger (its id is
+        // the run's): enqueued again, the run would run twice.
+        exists: async () => (await queue.getJobState(promised)) !== 'unknown' || (await deps.engine.ledger.get(promised)) !== null,
       });
       return { jobId, replayed: false };
     }

@@ -1,0 +1,80 @@
+import { connect, type Socket } from 'node:net';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
+import { queuePrefix } from '../../../src/queues/factory.ts';
+import { workerConnection } from '../../../src/redis/connection.ts';
+import { apiThroughProxy, pipeBothWays, type ApiThroughProxy } from '../../helpers/api-through-proxy.ts';
+
+/**
+ * The other side of a kept 202 (promised-enqueue.int.test.ts): the add lands, but its answer reaches the API only
+ * after the request's deadline, and by then the run has been taken by a worker, has ended, and its job has left
+ * Redis (the sync queue keeps 1,000 completed jobs; a busy queue's pages push a finished run job out quickly). The
+ * job is gone, but the run happened: the API must not enqueue it again (the run would run twice).
+ */
+
+const SYNC = 'trata-to-powerchord';
+const auth = { authorization: 'Bearer t' };
+const DEADLINE_MS = 300;
+let armed = false;
+/** Set while the add's answer (and any after it) is kept from the API; calling it lets them through. */
+let release: (() => void) | null = null;
+let api: ApiThroughProxy;
+const prefix = `{cbt-promised-ran-${process.pid}}`;
+
+function holdTheAnswer(client: Socket, redis: { host: string; port: number }): void {
+  const upstream = connect(redis.port, redis.host);
+  let held: Buffer[] | null = null;
+  client.on('data', (chunk: Buffer) => {
+    // The run's add (BullMQ's add script, whose first key is the queue's wait list) goes to Redis; its answer waits.
+    if (armed && /evalsha\r\n\$40\r\n\w{40}\r\n\$\d+\r\n\d+\r\n\$\d+\r\n[^\r]*:sync:wait\r\n/i.test(chunk.toString('latin1'))) {
+      armed = false;
+      held = [];
+      release = () => {
+        for (const answer of held ?? []) client.write(answer);
+        held = null;
+        release = null;
+      };
+    }
+    upstream.write(chunk);
+  });
+  upstream.on('data', (chunk: Buffer) => (held ? held.push(chunk) : client.write(chunk)));
+  pipeBothWays(client, upstream);
+}
+
+beforeAll(async () => {
+  api = await apiThroughProxy({ onConnection: holdTheAnswer, prefix, deadlineMs: DEADLINE_MS });
+});
+afterAll(() => api.close());
+
+describe('an enqueue answered 202 whose run ran and left Redis before the add was answered', () => {
+  it('is not enqueued again: the run runs once', { timeout: 20_000 }, async () => {
+    const post = () => api.app.inject({ method: 'POST', url: `/v1/syncs/${SYNC}/runs`, headers: auth });
+    expect((await post()).statusCode, 'warm-up (scripts loaded)').toBe(202);
+
+    armed = true;
+    const answer = await post();
+    expect(answer.statusCode).toBe(202);
+    const jobId = (answer.json() as { job_id: string }).job_id;
+    expect(release, 'the add was seen and its answer held').not.toBeNull();
+
+    // Meanwhile, on connections of their own: a worker took the run (its ledger opened), it ended, and retention
+    // removed its job.
+    const direct = new Queue(SYNC_QUEUE, { connection: workerConnection(inject('redisUrl')), prefix: queuePrefix(prefix, SYNC_QUEUE) });
+    try {
+      expect(await direct.getJobState(jobId)).toBe('waiting');
+      await api.engine.ledger.open(jobId, { sync: SYNC, trigger: 'api', full: false });
+      expect(await direct.remove(jobId)).toBe(1);
+
+      release!();
+      for (const deadline = Date.now() + 3_000; Date.now() < deadline; ) {
+        expect(await direct.getJobState(jobId), 'the run, which ran, enqueued again').toBe('unknown');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(api.app.promisedEnqueues.pending.size).toBe(0);
+    } finally {
+      await direct.close();
+    }
+  });
+});
