@@ -111,6 +111,15 @@ export async function processPush(ctx: SyncContext, job: Job, token: string | un
     const waited = `was still PENDING after ${Math.round(ctx.settings.confirmTimeoutMs / 1000)} s`;
     for (const record of pending.splice(0)) unconfirmedNow.push({ record, why: waited });
   }
+  if (lastAttempt && rateLimitedMs === null) {
+    // Out of attempts, an accepted write whose status kept failing to be read (5xx, timeouts) was sent all the same:
+    // it ends like one whose status was refused, not as a record never written (RETRIES_EXHAUSTED, whose next update
+    // would be sent at once and could be overwritten by this one).
+    for (const record of unfinished.filter((r) => r.pendingJobId)) {
+      unfinished.splice(unfinished.indexOf(record), 1);
+      unconfirmedNow.push({ record, why: `could not be confirmed (${record.lastError ?? 'transient errors until the last attempt'})` });
+    }
+  }
   if (unconfirmedNow.length > 0) {
     for (const { record, why } of unconfirmedNow) failures.push(unconfirmed(connector.provider, target, record, why));
     // An update given up on may still be applied later, after a newer one: remembered, so that the next update of

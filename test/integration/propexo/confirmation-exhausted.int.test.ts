@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTrataToPropexo } from '../../helpers/trata-to-propexo.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/**
+ * The sibling of confirmation-refused.int.test.ts: a Propexo update accepted (PENDING), whose write-status then
+ * answers 5xx until the push job's attempts run out. It was sent all the same, so it must end like one still
+ * PENDING at the deadline (CONFIRM_TIMEOUT, the record's next update held until it settled), not as a record whose
+ * transient errors merely exhausted its attempts, whose next update is sent at once and can be overwritten by it.
+ */
+describe('a Propexo update accepted, whose write-status answers 5xx until the attempts run out', () => {
+  it('holds the record’s next update until it settled, so the newest body lands last', { timeout: 30_000 }, async () => {
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 10_000, attempts: 2, backoffMs: 20 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, run } = sync;
+    const lastName = () => propexo.store.all()[0]?.last_name;
+    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+
+    // v2 is accepted and held PENDING; every write-status answers 503.
+    propexo.store.holdWrites = true;
+    propexo.faults.set({ errorRate: 1, errorStatuses: [503], methods: ['GET'] });
+    trata.store.modify(person.id, { name: 'Ada Second' });
+    const second = await run();
+    propexo.faults.reset();
+    expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
+    expect(second.errors[0]?.reason).toMatch(/\(an update\) could not be confirmed \(.*503/);
+
+    // v3 while v2 is still PENDING: not sent.
+    propexo.store.holdWrites = false;
+    trata.store.modify(person.id, { name: 'Ada Third' });
+    const third = await run();
+    expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
+    expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
+
+    // v2 is applied, late; the next run sends v3 after it.
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lastName(), 'the newest body landed last').toBe('Third');
+  });
+});
