@@ -184,7 +184,16 @@ export async function abandonBatch(ctx: SyncContext, job: Job, reason: string): 
   const sync = ctx.versions ? ctx.versions.sync(data.sync, data.definitions) : ctx.syncs.get(data.sync);
   const target = sync?.targets.find((t) => t.key === data.target);
   if (!sync || !target) return;
-  const failures = data.records.map((r) => failure(r.sourceId, target, `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`, 'JOB_FAILED'));
+  // A write the provider accepted (still to confirm) was sent: it ends like one whose status could not be read (a
+  // create's outcome unknown, an update held until it settled), not as a record never written.
+  const failures = data.records.map((r) => {
+    const why = `${reason}${r.lastError ? ` (last error: ${r.lastError})` : ''}`;
+    return r.pendingJobId ? unconfirmed(target.provider, target, r, `could not be confirmed (${why})`) : failure(r.sourceId, target, why, 'JOB_FAILED');
+  });
+  const updates = data.records
+    .filter((r) => r.pendingOp === 'update' && r.pendingJobId)
+    .map((r) => ({ sourceId: r.sourceId, writeJobId: r.pendingJobId!, uncountedCreate: r.pendingCounts === 'created' }));
+  await durably(() => ctx.links.recordUnsettledUpdates(scopeOf(sync, target), updates));
   countRecords(target.provider, 'failed', await ctx.ledger.recordFailures(data.runId, sync.name, failures), target.connection);
   if (await ctx.ledger.finishBatch(data.runId, job.id ?? '')) await onRunFinished(ctx, sync.name, data.runId);
 }

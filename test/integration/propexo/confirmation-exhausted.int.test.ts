@@ -1,4 +1,7 @@
+import type { Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pushQueueName } from '../../../src/queues/contracts.ts';
+import { abandonBatch } from '../../../src/sync/push-processor.ts';
 import { startTrataToPropexo } from '../../helpers/trata-to-propexo.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -29,6 +32,49 @@ describe('a Propexo update accepted, whose write-status answers 5xx until the at
     propexo.faults.reset();
     expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
     expect(second.errors[0]?.reason).toMatch(/\(an update\) could not be confirmed \(.*503/);
+
+    // v3 while v2 is still PENDING: not sent.
+    propexo.store.holdWrites = false;
+    trata.store.modify(person.id, { name: 'Ada Third' });
+    const third = await run();
+    expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
+    expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
+
+    // v2 is applied, late; the next run sends v3 after it.
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lastName(), 'the newest body landed last').toBe('Third');
+  });
+});
+
+describe('a Propexo push job that failed for good while its update was PENDING', () => {
+  it('holds the record’s next update until that write settled, so the newest body lands last', { timeout: 30_000 }, async () => {
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 10_000 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, t, run } = sync;
+    const lastName = () => propexo.store.all()[0]?.last_name;
+    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+
+    // v2 is accepted and held PENDING: its push job parks itself, waiting for the write to settle.
+    propexo.store.holdWrites = true;
+    trata.store.modify(person.id, { name: 'Ada Second' });
+    const runId = await t.engine.enqueueRun('trata-to-propexo');
+    const queue = t.engine.queues.queue(pushQueueName('propexo'));
+    let parked: Job | undefined;
+    for (const deadline = Date.now() + 10_000; !parked && Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+      const delayed = await queue.getJobs(['delayed']);
+      parked = delayed.find((job) => (job.data as { runId: string; records: Array<{ pendingJobId?: string }> }).runId === runId && job.data.records[0]?.pendingJobId);
+    }
+    expect(parked, 'the push job parked with its pending update').toBeDefined();
+    // Then it fails for good (an unexpected error on its last attempt, or stalled too often) and is settled, as the
+    // worker (or the run watchdog) settles a failed push job.
+    await parked!.remove();
+    await abandonBatch(t.engine.ctx, parked!, 'job stalled more than allowable limit');
+    const second = await t.waitForRun(runId, 10_000);
+    expect(second.counts).toMatchObject({ failed: 1 });
 
     // v3 while v2 is still PENDING: not sent.
     propexo.store.holdWrites = false;
