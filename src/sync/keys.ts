@@ -81,6 +81,11 @@ export function syncKeys(prefix: string) {
     runWritten: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'written'),
     /** JSON of the page job that drives the run on (the run watchdog re-adds it if Redis lost it); gone once pulled. */
     runNext: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'next'),
+    /**
+     * JSON of the first page job of a run that moves no cursor (given ids, inline records): what it was asked to
+     * read, should Redis lose its push batches after retention removed its run job; gone when the run ends.
+     */
+    runInput: (sync: string, runId: string) => syncKey(sync, 'run', runId, 'input'),
     syncRuns: (sync: string) => syncKey(sync, 'runs'),
     syncErrors: (sync: string) => syncKey(sync, 'errors'),
     cursor: (sync: string) => syncKey(sync, 'cursor'),

@@ -200,15 +200,16 @@ return cleared
 `;
 
 /**
- * A run's first page is about to be enqueued: the run moved, its first page job drives it on, and (for a run that
- * reads from the saved cursor) where it started. KEYS: run, next, pages. ARGV: the page job's JSON, the starting
+ * A run's first page is about to be enqueued: the run moved, its first page job drives it on, and where it started:
+ * the cursor, for a run that reads from the saved cursor; else what it was given to read (ids or records), kept
+ * beside the run for as long as it lasts. KEYS: run, next, pages, input. ARGV: the page job's JSON, the starting
  * cursor's JSON ('' for a run that moves no cursor), now (ms).
  */
 const START_RUN = `
 local run, nextPage, pages = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('HGET', run, 'status') ~= 'PENDING' then return 0 end
 redis.call('HSET', run, 'touchedAt', ARGV[3])
-if ARGV[2] ~= '' then redis.call('HSETNX', run, 'from', ARGV[2]) end
+if ARGV[2] ~= '' then redis.call('HSETNX', run, 'from', ARGV[2]) else redis.call('SET', KEYS[4], ARGV[1], 'NX', 'EX', ${RUN_TTL_S}) end
 -- A re-delivered run job must not send a run that read pages back to its first one.
 if redis.call('HGET', run, 'pullDone') ~= '1' and redis.call('EXISTS', pages) == 0 then redis.call('SET', nextPage, ARGV[1], 'NX', 'EX', ${RUN_TTL_S}) end
 return 1
@@ -286,7 +287,7 @@ export class RunLedger {
       redis.defineCommand('cbFinishBatch', { numberOfKeys: 3, lua: FINISH_BATCH });
       redis.defineCommand('cbFinalize', { numberOfKeys: 3, lua: FINALIZE });
       redis.defineCommand('cbFailSource', { numberOfKeys: 4, lua: FAIL_SOURCE });
-      redis.defineCommand('cbStartRun', { numberOfKeys: 3, lua: START_RUN });
+      redis.defineCommand('cbStartRun', { numberOfKeys: 4, lua: START_RUN });
       redis.defineCommand('cbAbandonRun', { numberOfKeys: 6, lua: ABANDON_RUN });
       redis.defineCommand('cbRecordFailures', { numberOfKeys: 5, lua: RECORD_FAILURES });
       redis.defineCommand('cbClearRejected', { numberOfKeys: 2, lua: CLEAR_REJECTED });
@@ -333,7 +334,12 @@ export class RunLedger {
    */
   async start(runId: string, sync: string, next: string, from: string | null): Promise<void> {
     const k = this.#keys;
-    await this.#redis.cbStartRun(k.run(sync, runId), k.runNext(sync, runId), k.runPages(sync, runId), next, from ?? '', Date.now());
+    await this.#redis.cbStartRun(k.run(sync, runId), k.runNext(sync, runId), k.runPages(sync, runId), k.runInput(sync, runId), next, from ?? '', Date.now());
+  }
+
+  /** JSON of the first page job of a run that moves no cursor, while it lasts (see `start`); else null. */
+  async input(runId: string, sync: string): Promise<string | null> {
+    return this.#redis.get(this.#keys.runInput(sync, runId));
   }
 
   /**

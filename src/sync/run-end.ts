@@ -38,6 +38,8 @@ export async function refreshActiveRun(ctx: SyncContext, sync: string): Promise<
 /** The run reached its final status (the ledger decided it): release the sync and report. */
 export async function onRunFinished(ctx: SyncContext, sync: string, runId: string): Promise<void> {
   await ctx.redis.eval(RELEASE_IF_HELD, 1, ctx.keys.activeRun(sync), runId);
+  // What a run of given ids or records was given is kept only while it may have to be read again.
+  await ctx.redis.del(ctx.keys.runInput(sync, runId));
   const run = await reportProgress(ctx, runId);
   if (run) observeRun(run);
   ctx.logger.info({ sync, runId, status: run?.status, counts: run?.counts, reason: run?.reason ?? undefined }, 'run finished');

@@ -166,15 +166,27 @@ export class RunWatchdog {
     // records again (the diff skips what did arrive, so nothing is written twice).
     const recovery = `run-${randomUUID()}`;
     const lost = `${run.pendingBatches} push batch${run.pendingBatches === 1 ? '' : 'es'}`;
-    const reason = `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run): recovery run ${recovery} sends them`;
+    // A run reading from the cursor: from where this one started, or (the cursor moved on since) a full scan. A run of
+    // given ids or records: the same ones, from its job or (retention removed the job) what its ledger kept. Read
+    // before the run ends: its end drops what the ledger kept.
+    const given = run.from === null ? await this.#givenInput(sync.name, runId) : {};
+    const reason =
+      given === null
+        ? `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run), and what the run was given to write is gone too: send those records again`
+        : `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run): recovery run ${recovery} sends them`;
     const ended = await this.#end(sync, runId, run, reason, run.from !== null);
     if (!ended) return false;
-    // A run reading from the cursor: from where this one started, or (the cursor moved on since) a full scan. A run of
-    // given ids or records: the same ones, if its job still says which.
-    const same = run.from === null ? RunJob.safeParse((await queue.getJob(runId))?.data) : null;
-    const again = same?.success ? { ...(same.data.sourceIds ? { sourceIds: same.data.sourceIds } : {}), ...(same.data.records ? { records: same.data.records } : {}) } : {};
-    await this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...again });
+    if (given === null) return this.#report('failed-pushes', sync, runId, lost, 'ended FAILURE; what it was given is gone, so no recovery run');
+    await this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...given });
     return this.#report('failed-pushes', sync, runId, lost, `ended FAILURE${ended.cursorReset ? '; the sync\'s cursor put back to where the run started' : ''}; recovery run ${recovery} enqueued`);
+  }
+
+  /** The ids or records a run that moves no cursor was given: from its run job, else from its ledger; null if neither. */
+  async #givenInput(sync: string, runId: string): Promise<{ sourceIds?: string[]; records?: NonNullable<RunJob['records']> } | null> {
+    const job = RunJob.safeParse((await this.#ctx.queues.queue(SYNC_QUEUE).getJob(runId))?.data);
+    const given = job.success ? job.data : parsePage(await this.#ctx.ledger.input(runId, sync));
+    if (!given) return null;
+    return { ...(given.sourceIds ? { sourceIds: given.sourceIds } : {}), ...(given.records ? { records: given.records } : {}) };
   }
 
   /** Settles the run's push jobs that failed for good without being settled; returns how many. */

@@ -198,6 +198,44 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     for (const { sourceId } of lost.records) expect(powerchord.store.byExternalId(sourceId)[0]!.Content['name']).toContain('(renamed)');
   });
 
+  it('gives the recovery run of a run of inline records those records, from its ledger once retention removed its job', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(6);
+    const settings: Partial<EngineSettings> = { ...STALL, batchSize: 2 };
+    const first = await engine({ connections, settings });
+    expect((await first.waitForRun(await first.engine.enqueueRun(SYNC))).status).toBe('SUCCESS');
+    await first.close();
+    cleanups.pop();
+
+    // POST /v1/records: bodies that exist nowhere but in the request (the source still holds the old names).
+    const records = trata.store.all().slice(0, 4).map((prospect) => ({ id: prospect.id, updatedAt: null, data: { ...prospect, name: `${prospect.name} (inline)` } }));
+    const t = await engine({ connections, workers: false, settings, prefix: first.prefix });
+    const runId = await t.engine.enqueueRun(SYNC, { records, trigger: 'api' });
+    await processNext(t, 'run');
+    await processNext(t, 'page');
+    const pushQueue = t.engine.queues.queue(pushQueueName('powerchord'));
+    const batches = await pushQueue.getRanges(['waiting', 'prioritized'], 0, -1);
+    expect(batches).toHaveLength(2);
+    const lost = (await pushQueue.getJob(batches[0]!))!.data as { records: Array<{ sourceId: string }> };
+    expect(await pushQueue.remove(batches[0]!)).toBe(1);
+    // The sync queue keeps 1,000 finished jobs, pages of every sync included: a long-lived run's job is often gone.
+    expect(await t.engine.queues.queue(SYNC_QUEUE).remove(runId)).toBe(1);
+
+    t.engine.startWorkers();
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('FAILURE');
+    const recoveryId = /recovery run (run-[\w-]+) sends them/.exec(run.reason ?? '')?.[1];
+    expect(recoveryId, run.reason ?? '').toBeDefined();
+    const done = await t.waitForRun(recoveryId!, 15_000);
+    expect(done.status).toBe('SUCCESS');
+    expect(done.counts).toMatchObject({ updated: 2, created: 0 });
+    for (const { sourceId } of lost.records) expect(powerchord.store.byExternalId(sourceId)[0]!.Content['name']).toContain('(inline)');
+    for (const { id } of records) expect(powerchord.store.byExternalId(id)[0]!.Content['name']).toContain('(inline)');
+    expectEachOnce(trata, powerchord);
+    // What the run was given is dropped once it ended.
+    expect(await t.engine.ctx.ledger.input(runId, SYNC)).toBeNull();
+  });
+
   it('settles a push batch that failed for good but was never settled (its worker died in between): the run ends', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
     trata.store.seed(6);
