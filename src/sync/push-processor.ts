@@ -1,17 +1,17 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { DelayedError, RateLimitError, UnrecoverableError, type Job } from 'bullmq';
-import { isProviderError, PartialCreateError, ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors.ts';
+import { isProviderError, PartialCreateError, ProviderRateLimitedError, ProviderUnavailableError, ProviderValidationError } from '../providers/errors.ts';
 import { providers } from '../providers/registry.ts';
 import { connectionFault } from './connection-breaker.ts';
 import { durably } from './durable.ts';
-import type { Connector, WriteResult } from '../providers/types.ts';
+import type { Connector, WriteResult, WriteStatus } from '../providers/types.ts';
 import { PushJob, pushQueueName, type PushRecord } from '../queues/contracts.ts';
 import { getSync, parseJobData, type SyncContext } from './context.ts';
 import type { SyncDefinition, SyncTarget } from './definition.ts';
 import type { RecordErrorEntry } from './ledger.ts';
 import { countRateLimitWait, countRecords } from '../metrics.ts';
 import { onRunFinished } from './run-end.ts';
-import { LINKED_PREFIX, UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
+import { FORGOTTEN_PREFIX, LINKED_PREFIX, UNCOUNTED_CREATE_SUFFIX, UNSETTLED_PREFIX, type PushScope, type PushState, type SentRecord } from './record-links.ts';
 
 /** What happened to one record in this attempt. */
 type Outcome =
@@ -261,8 +261,11 @@ async function writeOne(
     if (unsettled && connector.writeStatus) {
       // An earlier update of this record was given up on while PENDING. Sent now, this body could be overwritten
       // by that older one when the provider applies it, and nothing would tell: it waits until that write settled.
-      const status = await connector.writeStatus(unsettled.writeJobId, { signal });
-      if (status.status === 'PENDING') {
+      const status = await knownWriteStatus(connector, unsettled.writeJobId, signal);
+      if (status === null) {
+        // The provider forgot that write, so it ended (assumed, see knownWriteStatus): it cannot land over this one.
+        ctx.logger.warn({ sync: sync.name, runId, sourceId: record.sourceId, writeJobId: unsettled.writeJobId }, `${connector.provider} no longer knows write ${unsettled.writeJobId} (an earlier update this record was held on): taken as ended, the record's update is sent now`);
+      } else if (status.status === 'PENDING') {
         return { kind: 'failed', error: failure(record.sourceId, target, `an earlier update of this record (${connector.provider} write ${unsettled.writeJobId}) is still PENDING: this one is sent once it settled, so that it cannot be overwritten by the older body`, 'CONFIRM_TIMEOUT', '', unsettled.writeJobId) };
       }
     }
@@ -280,11 +283,19 @@ async function writeOne(
 
   // What a claim of the create must still find (stored form): anything else means another execution got there.
   let seenIntent = storedIntent === undefined ? intent : storedIntent;
+  const forgotten = intent?.startsWith(FORGOTTEN_PREFIX) ? intent.slice(intent.lastIndexOf(':') + 1) : null;
+  if (forgotten) return { kind: 'failed', error: forgottenCreate(connector.provider, target, record, forgotten) };
   const pendingCreate = intent?.startsWith('pending:') ? intent.slice(intent.lastIndexOf(':') + 1) : null;
   if (pendingCreate && connector.writeStatus) {
     // An earlier create was accepted as an async write: its status says whether the record exists. That create
     // wrote an older body, so a record that exists is linked, then sent its current body as an update.
-    const status = await connector.writeStatus(pendingCreate, { signal });
+    const status = await knownWriteStatus(connector, pendingCreate, signal);
+    if (status === null) {
+      // Its outcome can no longer be read, and Propexo (the one async target) has no lookup: creating now could
+      // make a duplicate. Held for a human, whose retry lifts this hold (a `pending:` one it keeps for ever).
+      await ctx.links.recordForgottenCreate(scope, record.sourceId, runId, pendingCreate);
+      return { kind: 'failed', error: forgottenCreate(connector.provider, target, record, pendingCreate) };
+    }
     if (status.status === 'PENDING') {
       return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: ${connector.provider} write ${pendingCreate} (a create) is still PENDING; the next run asks its status again`, 'OUTCOME_UNKNOWN', '', pendingCreate) };
     }
@@ -459,6 +470,25 @@ function unconfirmed(provider: string, target: SyncTarget, record: PushRecord, w
     return failure(record.sourceId, target, `outcome unknown: ${write} (a create) ${why}; the next run asks its status again (the record is not created twice)`, 'OUTCOME_UNKNOWN', '', record.pendingJobId);
   }
   return failure(record.sourceId, target, `${write} (an update) ${why}; it is sent again by the next run, once it settled`, 'CONFIRM_TIMEOUT', '', record.pendingJobId);
+}
+
+/**
+ * The status of a write job we hold, or null when the provider no longer knows it: Propexo answers 400 for an unknown
+ * job (the OpenAPI lists only 200 and 400) and documents nothing of how long it keeps them. *Assumed*: it forgets only
+ * ended writes, so null means "no longer pending, outcome unreadable". Other errors (5xx, timeouts, 401) are thrown.
+ */
+async function knownWriteStatus(connector: Connector, writeJobId: string, signal: AbortSignal | undefined): Promise<WriteStatus | null> {
+  try {
+    return await connector.writeStatus!(writeJobId, { signal });
+  } catch (error) {
+    if (error instanceof ProviderValidationError && error.status === 400) return null;
+    throw error;
+  }
+}
+
+/** A create held because the provider forgot its accepted write (RecordLinks.recordForgottenCreate). */
+function forgottenCreate(provider: string, target: SyncTarget, record: PushRecord, writeJobId: string): RecordErrorEntry {
+  return failure(record.sourceId, target, `outcome unknown: ${provider} write ${writeJobId} (a create) is unknown to ${provider} now (its write-status answers 400), so whether it created the record cannot be read, and ${provider} cannot be searched for it. Check ${provider} for this record: retrying the record creates it.`, 'OUTCOME_UNKNOWN', '', writeJobId);
 }
 
 /** The write job of an update given up on while PENDING (RecordLinks.recordUnsettledUpdates), if any. */

@@ -94,6 +94,12 @@ export const LINKED_PREFIX = 'linked:';
 export const UNSETTLED_PREFIX = 'unsettled:';
 /** Appended when that update completed a create no run has counted yet: the run that sends the record counts it. */
 export const UNCOUNTED_CREATE_SUFFIX = ':created';
+/**
+ * An unlinked record's intent once the provider no longer knows its accepted async create (Propexo's write-status
+ * answered 400): `forgotten:<run>:<write job id>`. Whether the create happened can no longer be read: the record is
+ * held for a human, whose retry lifts it (liftHolds) and creates the record.
+ */
+export const FORGOTTEN_PREFIX = 'forgotten:';
 function intentRun(stored: string | null): string | null {
   if (stored === null) return null;
   const cut = stored.indexOf(CLAIM_SUFFIX);
@@ -293,6 +299,15 @@ export class RecordLinks {
   }
 
   /**
+   * The provider no longer knows the async create `writeJobId` (see FORGOTTEN_PREFIX): the record is held, naming
+   * it, until a human retries it, instead of asking that write's status on every run.
+   */
+  async recordForgottenCreate(scope: PushScope, sourceId: string, runId: string, writeJobId: string): Promise<void> {
+    const { keys, bucket } = this.#place(scope.sourceConnection, scope.targetConnection, sourceId);
+    await this.#writes.load({ tag: keys.tag, ops: [{ tag: keys.tag, key: keys.intent(bucket), field: sourceId, value: `${FORGOTTEN_PREFIX}${runId}:${writeJobId}` }] });
+  }
+
+  /**
    * Updates given up on while still PENDING at the provider: kept in the record's intent (unused once a record is
    * linked) until the record is next marked sent, which happens only after that write settled (push-processor).
    */
@@ -333,6 +348,7 @@ export class RecordLinks {
    * A human asked to retry these records, having checked the target: their "outcome unknown" holds are lifted, so a
    * record whose interrupted create did not happen is created. A hold that names an async write job is kept: its
    * status, asked on the retry, tells for sure. So is a linked record's `linked:` (no hold: its create is uncounted).
+   * A create whose write the provider forgot (`forgotten:`) is lifted: no status can tell any more.
    */
   async liftHolds(scope: Pick<PushScope, 'sourceConnection' | 'targetConnection'>, sourceIds: readonly string[]): Promise<void> {
     const intents = await this.#read(sourceIds, scope.sourceConnection, scope.targetConnection, (keys, bucket) => [keys.intent(bucket)]);

@@ -165,6 +165,18 @@ export class PropexoStore {
     return this.#jobs.get(id);
   }
 
+  /**
+   * Test hook: Propexo no longer knows write job `id` (its write-status and retry-write then answer 400 `No write
+   * job <id>`, as for an id it never issued). Propexo's docs say nothing of how long write statuses are kept; we
+   * *assume* only ended jobs are forgotten, so forgetting one still PENDING is refused.
+   */
+  forgetJob(id: string): void {
+    const job = this.#jobs.get(id);
+    if (!job) throw new Error(`no write job ${id} to forget`);
+    if (job.status === 'PENDING') throw new Error(`write job ${id} is still PENDING: only ended jobs are forgotten`);
+    this.#jobs.delete(id);
+  }
+
   /** Queues a write: PENDING now, resolved after `writeDelayMs`. */
   submit(write: WriteRequest): StoredJob {
     const outcome = this.#forced.shift() ?? this.#decide?.(write) ?? (this.#random() < this.failureRate ? 'FAILURE' : 'SUCCESS');
