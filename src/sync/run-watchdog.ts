@@ -4,6 +4,7 @@ import { countRunRecovered, type RunRecoveryAction } from '../metrics.ts';
 import { PageJob, RunJob, SYNC_QUEUE, pagePriority, pushQueueName } from '../queues/contracts.ts';
 import { childJobId, type SyncContext } from './context.ts';
 import type { SyncDefinition } from './definition.ts';
+import { durably } from './durable.ts';
 import type { RunProgress } from './ledger.ts';
 import { abandonBatch } from './push-processor.ts';
 import { onRunFinished } from './run-end.ts';
@@ -149,7 +150,8 @@ export class RunWatchdog {
       const recovery = `run-${randomUUID()}`;
       const reason = `Redis lost this run's start (its jobs were missing after a Redis restart or failover): nothing was read; recovery run ${recovery} reads what it would have`;
       if (!(await this.#end(sync, runId, run, reason, false))) return false;
-      await this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.full });
+      // The run already ended naming this recovery run: its enqueue (idempotent, by its id) is retried until Redis takes it.
+      await durably(() => this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.full }));
       return this.#report('failed-start', sync, runId, 'its run job and first page job', `ended FAILURE; recovery run ${recovery} enqueued`);
     }
     if (run.pendingBatches === 0) {
@@ -177,7 +179,8 @@ export class RunWatchdog {
     const ended = await this.#end(sync, runId, run, reason, run.from !== null);
     if (!ended) return false;
     if (given === null) return this.#report('failed-pushes', sync, runId, lost, 'ended FAILURE; what it was given is gone, so no recovery run');
-    await this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...given });
+    // The run already ended naming this recovery run: its enqueue (idempotent, by its id) is retried until Redis takes it.
+    await durably(() => this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...given }));
     return this.#report('failed-pushes', sync, runId, lost, `ended FAILURE${ended.cursorReset ? '; the sync\'s cursor put back to where the run started' : ''}; recovery run ${recovery} enqueued`);
   }
 
