@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { ConnectionConfig } from '../../src/providers/types.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../src/simulators/propexo/index.ts';
 import { startTrataSimulator, type TrataSimulator } from '../../src/simulators/trata/server.ts';
@@ -20,6 +21,20 @@ export interface TrataToPropexo {
    * her held create applied: that run, its error codes, and her Trata record.
    */
   createHeldThenApplied(): Promise<{ person: TrataProspect; summary: RunSummary; codes: string[] }>;
+  /** Ada Lovelace (one new Trata prospect) created at Propexo by one run: her Trata record. */
+  adaCreated(): Promise<TrataProspect>;
+  /**
+   * Ada's change to "Ada Second" accepted by Propexo and held PENDING past the confirmation deadline (writes stay
+   * held): the run's record errors, one CONFIRM_TIMEOUT naming the write.
+   */
+  updateHeld(person: TrataProspect): Promise<{ summary: RunSummary; errors: RecordErrorEntry[]; writeJobId: string }>;
+  /** Ada's last name as Propexo holds it now. */
+  lastName(): string | null | undefined;
+  /**
+   * With Ada's update "Ada Second" held on a write still PENDING at Propexo: her next change ("Ada Third") is not sent
+   * while that write is pending; once it is applied, late, the next run sends the newest body, which lands last.
+   */
+  expectNewestLandsLast(person: TrataProspect): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +53,7 @@ export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}
     return new Map([['trata-to-propexo', definition]]);
   };
   const t = await createTestEngine({ connections, syncs, settings });
+  const lastName = () => propexo.store.all().find((p) => p.email_1 === 'ada@example.com')?.last_name;
   const run = async () => {
     const summary = await t.waitForRun(await t.engine.enqueueRun('trata-to-propexo'), 20_000);
     return { summary, errors: (await t.engine.ledger.errors(summary.runId)).errors };
@@ -56,6 +72,34 @@ export async function startTrataToPropexo(settings: Partial<EngineSettings> = {}
       // Propexo applies a released write after its write delay (20 ms here).
       await new Promise((resolve) => setTimeout(resolve, 100));
       return { person, summary, codes: errors.map((e) => e.code ?? '') };
+    },
+    async adaCreated() {
+      const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+      expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+      return person;
+    },
+    async updateHeld(person) {
+      propexo.store.holdWrites = true;
+      trata.store.modify(person.id, { name: 'Ada Second' });
+      const second = await run();
+      expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
+      return { ...second, writeJobId: (second.errors[0]?.value as { writeJobId: string }).writeJobId };
+    },
+    lastName,
+    async expectNewestLandsLast(person) {
+      // v3 while v2 is still PENDING at Propexo (which applies new writes at once again): not sent.
+      propexo.store.holdWrites = false;
+      trata.store.modify(person.id, { name: 'Ada Third' });
+      const third = await run();
+      expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
+      expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
+      // v2 is applied now, late; the next run sends v3 after it.
+      expect(propexo.store.releaseHeld()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lastName()).toBe('Second');
+      expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lastName(), 'the newest body landed last').toBe('Third');
     },
     async close() {
       await t.close();

@@ -20,9 +20,7 @@ describe('a Propexo update accepted, whose write-status answers 5xx until the at
     const sync = await startTrataToPropexo({ confirmTimeoutMs: 10_000, attempts: 2, backoffMs: 20 });
     cleanups.push(() => sync.close());
     const { trata, propexo, run } = sync;
-    const lastName = () => propexo.store.all()[0]?.last_name;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+    const person = await sync.adaCreated();
 
     // v2 is accepted and held PENDING; every write-status answers 503.
     propexo.store.holdWrites = true;
@@ -33,19 +31,7 @@ describe('a Propexo update accepted, whose write-status answers 5xx until the at
     expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
     expect(second.errors[0]?.reason).toMatch(/\(an update\) could not be confirmed \(.*503/);
 
-    // v3 while v2 is still PENDING: not sent.
-    propexo.store.holdWrites = false;
-    trata.store.modify(person.id, { name: 'Ada Third' });
-    const third = await run();
-    expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
-    expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
-
-    // v2 is applied, late; the next run sends v3 after it.
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(lastName(), 'the newest body landed last').toBe('Third');
+    await sync.expectNewestLandsLast(person);
   });
 });
 
@@ -54,9 +40,7 @@ describe('a Propexo push job that failed for good while its update was PENDING',
     const sync = await startTrataToPropexo({ confirmTimeoutMs: 10_000 });
     cleanups.push(() => sync.close());
     const { trata, propexo, t, run } = sync;
-    const lastName = () => propexo.store.all()[0]?.last_name;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+    const person = await sync.adaCreated();
 
     // v2 is accepted and held PENDING: its push job parks itself, waiting for the write to settle.
     propexo.store.holdWrites = true;
@@ -76,18 +60,6 @@ describe('a Propexo push job that failed for good while its update was PENDING',
     const second = await t.waitForRun(runId, 10_000);
     expect(second.counts).toMatchObject({ failed: 1 });
 
-    // v3 while v2 is still PENDING: not sent.
-    propexo.store.holdWrites = false;
-    trata.store.modify(person.id, { name: 'Ada Third' });
-    const third = await run();
-    expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
-    expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
-
-    // v2 is applied, late; the next run sends v3 after it.
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(lastName(), 'the newest body landed last').toBe('Third');
+    await sync.expectNewestLandsLast(person);
   });
 });

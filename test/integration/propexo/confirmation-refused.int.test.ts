@@ -37,9 +37,7 @@ describe('a Propexo write accepted, whose write-status is then refused (401)', (
     const sync = await startTrataToPropexo({ confirmTimeoutMs: 5_000 });
     cleanups.push(() => sync.close());
     const { trata, propexo, run } = sync;
-    const lastName = () => propexo.store.all()[0]?.last_name;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+    const person = await sync.adaCreated();
 
     // v2 is accepted and held PENDING; its write-status is refused.
     propexo.store.holdWrites = true;
@@ -50,18 +48,6 @@ describe('a Propexo write accepted, whose write-status is then refused (401)', (
     expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
     expect(second.errors[0]?.reason).toMatch(/\(an update\) could not be confirmed \(.*401/);
 
-    // v3 while v2 is still PENDING: not sent.
-    propexo.store.holdWrites = false;
-    trata.store.modify(person.id, { name: 'Ada Third' });
-    const third = await run();
-    expect(third.errors.map((e) => e.reason).join()).toMatch(/an earlier update of this record .* is still PENDING/);
-    expect(lastName(), 'v3 was not written over a pending v2').toBe('Lovelace');
-
-    // v2 is applied, late; the next run sends v3 after it.
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await run()).summary).toMatchObject({ counts: { updated: 1, failed: 0 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(lastName(), 'the newest body landed last').toBe('Third');
+    await sync.expectNewestLandsLast(person);
   });
 });

@@ -20,17 +20,11 @@ describe('a Propexo update held on a write Propexo has forgotten', () => {
   it('is sent by the next run: the newest body lands, counted as an update', { timeout: 30_000 }, async () => {
     const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, attempts: 2, backoffMs: 20 });
     cleanups.push(() => sync.close());
-    const { trata, propexo, run } = sync;
-    const lastName = () => propexo.store.all()[0]?.last_name;
-    const person = trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-    expect((await run()).summary).toMatchObject({ counts: { created: 1 } });
+    const { trata, propexo, run, lastName } = sync;
+    const person = await sync.adaCreated();
 
     // v2 is accepted and held PENDING past the deadline: the record is held on that write.
-    propexo.store.holdWrites = true;
-    trata.store.modify(person.id, { name: 'Ada Second' });
-    const second = await run();
-    expect(second.errors.map((e) => e.code)).toEqual(['CONFIRM_TIMEOUT']);
-    const held = (second.errors[0]?.value as { writeJobId: string }).writeJobId;
+    const { writeJobId: held } = await sync.updateHeld(person);
 
     // v2 is applied, then Propexo forgets its job.
     propexo.store.holdWrites = false;
