@@ -40,6 +40,18 @@ export class DefinitionVersions {
     return kept ? kept.get(name) : this.#current.syncs.get(name);
   }
 
+  /**
+   * Syncs a reload removed that a kept version still defines (its newest definition of each): runs of them may still
+   * be in progress, on the version they started on.
+   */
+  removedSyncs(): SyncDefinition[] {
+    const removed = new Map<string, SyncDefinition>();
+    for (const syncs of [...this.#kept.values()].reverse()) {
+      for (const [name, sync] of syncs) if (!this.#current.syncs.has(name) && !removed.has(name)) removed.set(name, sync);
+    }
+    return [...removed.values()];
+  }
+
   #keep(version: DefinitionsVersion): void {
     // Re-inserted so the map's order is the order of use: the oldest is dropped first.
     this.#kept.delete(version.hash);

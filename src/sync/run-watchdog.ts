@@ -83,7 +83,8 @@ export class RunWatchdog {
     const token = randomUUID();
     if ((await ctx.redis.set(ctx.keys.runWatchdog(), token, 'PX', this.intervalMs, 'NX')) !== 'OK') return 0;
     let acted = 0;
-    for (const sync of ctx.syncs.values()) {
+    // Syncs a reload removed too: a run of one goes on with the definitions it started on, and can be lost the same way.
+    for (const sync of [...ctx.syncs.values(), ...(ctx.versions?.removedSyncs() ?? [])]) {
       if (this.#stopped) break;
       acted += await this.#sweepSync(sync);
     }
@@ -132,6 +133,9 @@ export class RunWatchdog {
   async #recover(sync: SyncDefinition, runId: string, run: RunProgress): Promise<boolean> {
     const ctx = this.#ctx;
     const queue = ctx.queues.queue(SYNC_QUEUE);
+    // A sync a reload removed runs no more: its lost run ends, and nothing is enqueued for it (its run job would
+    // find no sync to start).
+    const removed = !ctx.syncs.has(sync.name);
     if (!run.pullDone) {
       const next = parsePage(run.next);
       if (next) {
@@ -141,15 +145,18 @@ export class RunWatchdog {
       }
       // Its start was lost (the first page, or what the run job recorded): the run job starts it again.
       const job = await queue.getJob(runId);
-      const data = job ? RunJob.safeParse(job.data) : null;
+      const data = job && !removed ? RunJob.safeParse(job.data) : null;
       if (data?.success && (await this.#enqueueAgain(queue, sync, runId, run, { name: 'run', data: data.data, jobId: runId }))) {
         return this.#report('redrive-run', sync, runId, 'its first page job was lost', 'the run job enqueued again');
       }
       if (data?.success) return false;
       // Nothing to start it from: it read nothing and moved no cursor, so the next run reads what it would have.
       const recovery = `run-${randomUUID()}`;
-      const reason = `Redis lost this run's start (its jobs were missing after a Redis restart or failover): nothing was read; recovery run ${recovery} reads what it would have`;
+      const reason = removed
+        ? `Redis lost this run's start (its jobs were missing after a Redis restart or failover): nothing was read, and its sync was removed since, so no run follows it`
+        : `Redis lost this run's start (its jobs were missing after a Redis restart or failover): nothing was read; recovery run ${recovery} reads what it would have`;
       if (!(await this.#end(sync, runId, run, reason, false))) return false;
+      if (removed) return this.#report('failed-start', sync, runId, 'its run job and first page job', 'ended FAILURE; its sync was removed, so no recovery run');
       // The run already ended naming this recovery run: its enqueue (idempotent, by its id) is retried until Redis takes it.
       await durably(() => this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.full }));
       return this.#report('failed-start', sync, runId, 'its run job and first page job', `ended FAILURE; recovery run ${recovery} enqueued`);
@@ -172,13 +179,15 @@ export class RunWatchdog {
     // given ids or records: the same ones, from its job or (retention removed the job) what its ledger kept. Read
     // before the run ends: its end drops what the ledger kept.
     const given = run.from === null ? await this.#givenInput(sync.name, runId) : {};
-    const reason =
-      given === null
-        ? `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run), and what the run was given to write is gone too: send those records again`
-        : `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run): recovery run ${recovery} sends them`;
+    const what = `Redis lost ${lost} of this run (their jobs were missing after a Redis restart or failover; their records were not written by this run)`;
+    const reason = removed
+      ? `${what}, and its sync was removed since, so no recovery run sends them`
+      : given === null
+        ? `${what}, and what the run was given to write is gone too: send those records again`
+        : `${what}: recovery run ${recovery} sends them`;
     const ended = await this.#end(sync, runId, run, reason, run.from !== null);
     if (!ended) return false;
-    if (given === null) return this.#report('failed-pushes', sync, runId, lost, 'ended FAILURE; what it was given is gone, so no recovery run');
+    if (removed || given === null) return this.#report('failed-pushes', sync, runId, lost, `ended FAILURE; ${removed ? 'its sync was removed' : 'what it was given is gone'}, so no recovery run`);
     // The run already ended naming this recovery run: its enqueue (idempotent, by its id) is retried until Redis takes it.
     await durably(() => this.#options.enqueueRun(sync.name, { trigger: 'recovery', jobId: recovery, full: run.from !== null && !ended.cursorReset, ...given }));
     return this.#report('failed-pushes', sync, runId, lost, `ended FAILURE${ended.cursorReset ? '; the sync\'s cursor put back to where the run started' : ''}; recovery run ${recovery} enqueued`);

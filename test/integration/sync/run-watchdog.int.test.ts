@@ -236,6 +236,30 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(await t.engine.ctx.ledger.input(runId, SYNC)).toBeNull();
   });
 
+  it('ends a run of a sync a reload removed, whose push batch Redis lost: FAILURE naming both, no recovery run', async () => {
+    const { trata, powerchord, connections } = await trataAndPowerChord();
+    trata.store.seed(6);
+    const t = await engine({ connections, workers: false, settings: { ...STALL, batchSize: 2 } });
+    const runId = await t.engine.enqueueRun(SYNC);
+    await processNext(t, 'run');
+    await processNext(t, 'page');
+    const pushQueue = t.engine.queues.queue(pushQueueName('powerchord'));
+    const batches = await pushQueue.getRanges(['waiting', 'prioritized'], 0, -1);
+    expect(batches).toHaveLength(3);
+    expect(await pushQueue.remove(batches[0]!)).toBe(1);
+    // The workers run, then a reload removes the sync; its run goes on with the definitions it started on.
+    t.engine.startWorkers();
+    t.engine.switchDefinitions({ hash: 'reloaded', syncs: new Map([...t.engine.syncs].filter(([name]) => name !== SYNC)) });
+    const run = await t.waitForRun(runId, 15_000);
+    expect(run.status).toBe('FAILURE');
+    expect(run.reason).toMatch(/Redis lost 1 push batch of this run .*its sync was removed since, so no recovery run sends them/);
+    expect(run.counts).toMatchObject({ pulled: 6, created: 4 });
+    expect(powerchord.store.size).toBe(4);
+    // The run ended and released its sync: nothing is left PENDING, and no run was enqueued for a sync that is gone.
+    expect(await t.engine.ctx.redis.get(t.engine.ctx.keys.activeRun(SYNC))).toBeNull();
+    expect(await t.engine.queues.queue(SYNC_QUEUE).getRanges(['waiting', 'prioritized', 'delayed', 'active'], 0, -1)).toEqual([]);
+  });
+
   it('settles a push batch that failed for good but was never settled (its worker died in between): the run ends', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
     trata.store.seed(6);

@@ -26,4 +26,14 @@ describe('DefinitionVersions', () => {
     expect(versions.sync('a', 'v0')?.file).toBe('a@v10');
     expect(versions.sync('a', 'v3')?.file).toBe('a@v3');
   });
+
+  it('lists the syncs a reload removed that a kept version still defines, each once, as its newest kept version had it', () => {
+    const versions = new DefinitionVersions(version('v1', sync('a', 'a@v1'), sync('gone', 'gone@v1'), sync('later', 'later@v1')));
+    versions.switchTo(version('v2', sync('a', 'a@v2'), sync('gone', 'gone@v2'), sync('later', 'later@v2')));
+    expect(versions.removedSyncs()).toEqual([]);
+    versions.switchTo(version('v3', sync('a', 'a@v3'), sync('later', 'later@v3')));
+    expect(versions.removedSyncs().map((s) => s.file)).toEqual(['gone@v2']);
+    versions.switchTo(version('v4', sync('a', 'a@v4'), sync('gone', 'gone@v4')));
+    expect(versions.removedSyncs().map((s) => s.file)).toEqual(['later@v3']);
+  });
 });
