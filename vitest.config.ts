@@ -15,11 +15,11 @@ const CLUSTER_SUITE = [
  * has no timings of its own (a clean checkout), so that none of them starts late and becomes the suite's tail.
  */
 const LONG_FILES: Record<string, number> = {
-  'integration:test/integration/chaos/chaos-short.int.test.ts': 41,
-  'integration:test/integration/sync/crash.int.test.ts': 35,
-  'cluster:test/integration/sync/crash.int.test.ts': 28,
-  'integration:test/integration/sync/run-watchdog.int.test.ts': 18,
-  'cluster:test/integration/sync/run-watchdog.int.test.ts': 18,
+  'integration:test/integration/sync/crash.int.test.ts': 40,
+  'integration:test/integration/chaos/chaos-short.int.test.ts': 33,
+  'integration:test/integration/sync/run-watchdog.int.test.ts': 26,
+  'cluster:test/integration/sync/run-watchdog.int.test.ts': 24,
+  'cluster:test/integration/sync/crash.int.test.ts': 21,
   'integration:test/integration/cli/simulate.int.test.ts': 15,
   'integration:test/integration/sync/redis-pause-attempts.int.test.ts': 15,
   'integration:test/integration/sync/redis-outage.int.test.ts': 15,
