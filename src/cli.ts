@@ -11,7 +11,7 @@ import { runMigrateKeysCommand } from './bootstrap/migrate-keys-command.ts';
 import { commandUsage, isCommand, usage, vetArgs } from './cli-args.ts';
 import { parseEnv, type Env } from './config/env.ts';
 import { ConfigError, FileInvalidError, formatFileIssue } from './errors.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, logsWritten } from './logger.ts';
 import { runPreviewCommand } from './mapping/index.ts';
 import { runCheckCommand } from './bootstrap/check-command.ts';
 import { runConnectionChecks } from './bootstrap/connection-check.ts';
@@ -124,7 +124,9 @@ async function serve(options: { sandbox: boolean; runNow: boolean; workers?: boo
 
 function exitOnCrash(runtime: Runtime, what: string, error: unknown): void {
   runtime.logger.fatal({ err: error }, what);
-  process.exit(1);
+  // The line that says why is the one that must not be lost; a second crash meanwhile exits at once.
+  process.once('uncaughtException', () => process.exit(1));
+  void logsWritten(1_000).then(() => process.exit(1));
 }
 
 async function check(args: string[]): Promise<number> {
@@ -147,7 +149,10 @@ async function simulate(args: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  async (code) => {
+    await logsWritten();
+    process.exit(code);
+  },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof FileInvalidError) process.stderr.write(`${error.issues.map(formatFileIssue).join('\n')}\n`);

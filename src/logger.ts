@@ -115,7 +115,39 @@ export function createLogger(level: string, destination?: pino.DestinationStream
  */
 function jsonStdout(): pino.DestinationStream {
   const stream = pino.destination({ dest: 1, contentMode: 'buffer' });
-  return { write: (line: string) => void stream.write(Buffer.from(line) as unknown as string) };
+  // The writer says 'drain' each time it has written everything it held.
+  stream.on('drain', () => {
+    stdoutPending = false;
+    for (const done of [...whenDrained]) done();
+  });
+  return {
+    write: (line: string) => {
+      stdoutPending = true;
+      stream.write(Buffer.from(line) as unknown as string);
+    },
+  };
+}
+
+/** Lines given to the JSON stdout writer that it has not written yet, and who waits for them. */
+let stdoutPending = false;
+const whenDrained = new Set<() => void>();
+
+/**
+ * Resolves once the JSON lines written to stdout have left the process, or after `timeoutMs`: awaited before an
+ * explicit `process.exit`. The writer's own exit hook cannot finish a write still in progress, so with a log reader
+ * slow for a moment (a full pipe) the last lines, the ones that say why the process stopped, were lost.
+ */
+export function logsWritten(timeoutMs = 2_000): Promise<void> {
+  if (!stdoutPending) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      whenDrained.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    whenDrained.add(done);
+  });
 }
 
 export type { Logger };

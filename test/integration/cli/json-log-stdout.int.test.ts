@@ -25,4 +25,38 @@ describe('JSON logs on stdout', () => {
     expect(lines[1234]).toMatchObject({ name: 'Zoë Ångström ✓ 北京', token: '[redacted]' });
     expect(lines.at(-1)).toMatchObject({ msg: 'last', level: 40 });
   });
+
+  it('all reach a reader that stalls for a while when the process awaits logsWritten before it exits', { timeout: 20_000 }, async () => {
+    const lines = await linesThroughStalledPipe({ awaitWritten: true });
+    expect(lines).toHaveLength(5001);
+    expect(lines.slice(0, 5000).map((line) => line['i'])).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
+  });
 });
+
+/**
+ * A child that logs 5,000 lines of ~300 bytes in one burst, then (200 ms later) 'stopped', and exits at once
+ * (optionally after `logsWritten()`), while this side leaves the pipe unread for 500 ms: the child's writes fill it (EAGAIN) and wait.
+ */
+async function linesThroughStalledPipe(options: { awaitWritten: boolean }): Promise<Array<Record<string, unknown>>> {
+  const script = `
+    const { createLogger, logsWritten } = await import(${JSON.stringify(new URL('../../../src/logger.ts', import.meta.url).href)});
+    const logger = createLogger('info', undefined, { format: 'json' });
+    const pad = 'x'.repeat(300);
+    for (let i = 0; i < 5000; i++) logger.info({ i, pad }, 'line');
+    // Shutting down takes a moment: the exit comes while the writer waits to try the full pipe again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    logger.info('stopped');
+    ${options.awaitWritten ? 'await logsWritten();' : ''}
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.pause();
+  const chunks: Buffer[] = [];
+  setTimeout(() => {
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.resume();
+  }, 500);
+  await new Promise((resolve) => child.on('close', resolve));
+  return Buffer.concat(chunks).toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
