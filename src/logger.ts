@@ -93,7 +93,7 @@ export function prettyStream(options: { colorize?: boolean; destination?: NodeJS
  * (src/secrets.ts): whatever path or message a configured secret hides in, at any depth, it leaves as `[redacted]`. Without a destination it writes to stdout, in
  * `format` (LOG_FORMAT) or else as resolveLogFormat decides.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream, options: { format?: LogFormat } = {}): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, options: { format?: LogFormat; maxPendingBytes?: number } = {}): Logger {
   return pino(
     {
       level,
@@ -101,7 +101,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: serializeError, error: serializeError },
       hooks: { streamWrite: (line) => scrubJsonText(redactLine(line)) },
     },
-    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : jsonStdout()),
+    destination ?? (resolveLogFormat(options.format, process.stdout.isTTY === true) === 'pretty' ? prettyStream() : jsonStdout(options.maxPendingBytes)),
   );
 }
 
@@ -113,10 +113,21 @@ export function createLogger(level: string, destination?: pino.DestinationStream
  * Node touched it) a stalled reader froze the event loop: pino sleeps 100 ms and retries, 1.3 s of stall measured,
  * long enough to lose job locks and miss the shutdown bound.
  */
-function jsonStdout(): pino.DestinationStream {
-  const stream = pino.destination({ dest: 1, contentMode: 'buffer' });
+function jsonStdout(maxPendingBytes = MAX_PENDING_LOG_BYTES): pino.DestinationStream {
+  // Lines past `maxLength` waiting for a reader that does not read are dropped (and counted) rather than kept until
+  // the process runs out of memory.
+  const stream = pino.destination({ dest: 1, contentMode: 'buffer', maxLength: maxPendingBytes });
+  let dropped = 0;
+  stream.on('drop', () => void dropped++);
   // The writer says 'drain' each time it has written everything it held.
   stream.on('drain', () => {
+    if (dropped > 0) {
+      // Said once the reader reads again; those waiting for the lines to leave wait for this one too.
+      const line = { level: 40, time: Date.now(), service: 'crm-bridge', dropped, msg: `${dropped} log lines were dropped: stdout was not read while ${maxPendingBytes} bytes of lines waited` };
+      dropped = 0;
+      stream.write(Buffer.from(`${JSON.stringify(line)}\n`) as unknown as string);
+      return;
+    }
     stdoutPending = false;
     for (const done of [...whenDrained]) done();
   });
@@ -127,6 +138,9 @@ function jsonStdout(): pino.DestinationStream {
     },
   };
 }
+
+/** What the JSON stdout writer holds for a reader that does not read, at most; lines past it are dropped. */
+const MAX_PENDING_LOG_BYTES = 32 * 1024 * 1024;
 
 /** Lines given to the JSON stdout writer that it has not written yet, and who waits for them. */
 let stdoutPending = false;

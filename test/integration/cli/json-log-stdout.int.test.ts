@@ -26,6 +26,15 @@ describe('JSON logs on stdout', () => {
     expect(lines.at(-1)).toMatchObject({ msg: 'last', level: 40 });
   });
 
+  it('past the pending limit, are dropped while the reader does not read, and the count of them is logged', { timeout: 20_000 }, async () => {
+    const lines = await linesThroughStalledPipe({ awaitWritten: true, maxPendingBytes: 64 * 1024, stoppedAfterMs: 900 });
+    const written = lines.filter((line) => line['msg'] === 'line').length;
+    const notice = lines.find((line) => typeof line['dropped'] === 'number');
+    expect(written).toBeLessThan(1_000);
+    expect(notice, 'a line counting the dropped ones').toMatchObject({ level: 40, dropped: 5000 - written });
+    expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
+  });
+
   it('all reach a reader that stalls for a while when the process awaits logsWritten before it exits', { timeout: 20_000 }, async () => {
     const lines = await linesThroughStalledPipe({ awaitWritten: true });
     expect(lines).toHaveLength(5001);
@@ -38,14 +47,14 @@ describe('JSON logs on stdout', () => {
  * A child that logs 5,000 lines of ~300 bytes in one burst, then (200 ms later) 'stopped', and exits at once
  * (optionally after `logsWritten()`), while this side leaves the pipe unread for 500 ms: the child's writes fill it (EAGAIN) and wait.
  */
-async function linesThroughStalledPipe(options: { awaitWritten: boolean }): Promise<Array<Record<string, unknown>>> {
+async function linesThroughStalledPipe(options: { awaitWritten: boolean; maxPendingBytes?: number; stoppedAfterMs?: number }): Promise<Array<Record<string, unknown>>> {
   const script = `
     const { createLogger, logsWritten } = await import(${JSON.stringify(new URL('../../../src/logger.ts', import.meta.url).href)});
-    const logger = createLogger('info', undefined, { format: 'json' });
+    const logger = createLogger('info', undefined, { format: 'json'${options.maxPendingBytes ? `, maxPendingBytes: ${options.maxPendingBytes}` : ''} });
     const pad = 'x'.repeat(300);
     for (let i = 0; i < 5000; i++) logger.info({ i, pad }, 'line');
     // Shutting down takes a moment: the exit comes while the writer waits to try the full pipe again.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, ${options.stoppedAfterMs ?? 200}));
     logger.info('stopped');
     ${options.awaitWritten ? 'await logsWritten();' : ''}
     process.exit(0);
