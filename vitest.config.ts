@@ -18,7 +18,7 @@ const LONG_FILES: Record<string, number> = {
   'integration:test/integration/sync/crash.int.test.ts': 40,
   'integration:test/integration/chaos/chaos-short.int.test.ts': 33,
   'integration:test/integration/sync/run-watchdog.int.test.ts': 26,
-  'cluster:test/integration/sync/run-watchdog.int.test.ts': 24,
+  'cluster:test/integration/sync/run-watchdog.int.test.ts': 12,
   'cluster:test/integration/sync/crash.int.test.ts': 21,
   'integration:test/integration/cli/simulate.int.test.ts': 15,
   'integration:test/integration/sync/redis-pause-attempts.int.test.ts': 15,

@@ -80,6 +80,13 @@ function expectEachOnce(trata: TrataSimulator, powerchord: PowerChordSimulator):
   for (const prospect of trata.store.all()) expect(powerchord.store.byExternalId(prospect.id), prospect.id).toHaveLength(1);
 }
 
+/**
+ * On the cluster project only the cases whose Redis writes differ run again (each recovery action's scripts: a page
+ * re-driven, a start retried, a run ended with its cursor put back, the ledger's copy of a run's input, a batch
+ * settled); the others take the same paths through the same scripts, and the suite's time is bounded (npm test).
+ */
+const itOnOneRedis = testCluster() ? it.skip : it;
+
 describe('run watchdog: a run whose jobs Redis lost still ends', () => {
   it('re-drives a run whose first page job was lost after its run job completed: SUCCESS, every record once', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
@@ -96,7 +103,7 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expectEachOnce(trata, powerchord);
   });
 
-  it('re-drives a run whose middle page job was lost (its pushes ran): SUCCESS, every record once', async () => {
+  itOnOneRedis('re-drives a run whose middle page job was lost (its pushes ran): SUCCESS, every record once', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
     trata.store.seed(10);
     const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
@@ -132,7 +139,7 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expectEachOnce(trata, powerchord);
   });
 
-  it('ends a run whose run job is gone too FAILURE with its reason, and a recovery run syncs the records', async () => {
+  itOnOneRedis('ends a run whose run job is gone too FAILURE with its reason, and a recovery run syncs the records', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
     trata.store.seed(6);
     const t = await engine({ connections, workers: false, settings: { ...STALL, pageSize: 4, batchSize: 3 } });
@@ -236,7 +243,7 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(await t.engine.ctx.ledger.input(runId, SYNC)).toBeNull();
   });
 
-  it('ends a run of a sync a reload removed, whose push batch Redis lost: FAILURE naming both, no recovery run', async () => {
+  itOnOneRedis('ends a run of a sync a reload removed, whose push batch Redis lost: FAILURE naming both, no recovery run', async () => {
     const { trata, powerchord, connections } = await trataAndPowerChord();
     trata.store.seed(6);
     const t = await engine({ connections, workers: false, settings: { ...STALL, batchSize: 2 } });
@@ -285,7 +292,7 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expectEachOnce(trata, powerchord);
   });
 
-  it('leaves alone a PENDING run whose job is alive but slow (a push parked waiting for its write to confirm)', async () => {
+  itOnOneRedis('leaves alone a PENDING run whose job is alive but slow (a push parked waiting for its write to confirm)', async () => {
     const trata = await startTrataSimulator();
     const propexo = await startPropexoSimulator();
     cleanups.push(() => trata.close(), () => propexo.close());
@@ -313,7 +320,7 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
     expect(await recovered()).toBe(before);
   });
 
-  it('leaves alone a slow run whose push job is in the queue of the target its definitions named, not the reloaded one', async () => {
+  itOnOneRedis('leaves alone a slow run whose push job is in the queue of the target its definitions named, not the reloaded one', async () => {
     const trata = await startTrataSimulator();
     const propexo = await startPropexoSimulator();
     cleanups.push(() => trata.close(), () => propexo.close());
