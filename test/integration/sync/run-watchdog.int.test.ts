@@ -293,45 +293,18 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
   });
 
   itOnOneRedis('leaves alone a PENDING run whose job is alive but slow (a push parked waiting for its write to confirm)', async () => {
-    const trata = await startTrataSimulator();
-    const propexo = await startPropexoSimulator();
-    cleanups.push(() => trata.close(), () => propexo.close());
-    const t = await engine({
-      connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
-      settings: { runStallMs: 500, confirmPollMs: 100 },
-    });
-    trata.store.seed(3);
-    propexo.store.holdWrites = true; // write-status answers PENDING: the push job parks itself, delayed
-    const before = await recovered();
-    const runId = await t.engine.enqueueRun('trata-to-propexo');
-
+    const { t, runId, release } = await parkedPropexoRun();
     // Several sweeps' worth (one each 250 ms) of a run that has not moved for longer than RUN_STALL_MS.
     await new Promise((r) => setTimeout(r, 2_000));
     const held = await t.engine.ledger.get(runId);
     expect(held?.status).toBe('PENDING');
     expect(held?.pullDone).toBe(true);
     expect(held?.pendingBatches).toBe(1);
-
-    propexo.store.holdWrites = false;
-    propexo.store.releaseHeld();
-    const run = await t.waitForRun(runId, 20_000);
-    expect(run.status).toBe('SUCCESS');
-    expect(run.counts).toMatchObject({ pulled: 3, created: 3, failed: 0 });
-    expect(await recovered()).toBe(before);
+    await release();
   });
 
   itOnOneRedis('leaves alone a slow run whose push job is in the queue of the target its definitions named, not the reloaded one', async () => {
-    const trata = await startTrataSimulator();
-    const propexo = await startPropexoSimulator();
-    cleanups.push(() => trata.close(), () => propexo.close());
-    const t = await engine({
-      connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
-      settings: { runStallMs: 500, confirmPollMs: 100 },
-    });
-    trata.store.seed(3);
-    propexo.store.holdWrites = true; // the push job parks itself, delayed, in push:propexo
-    const before = await recovered();
-    const runId = await t.engine.enqueueRun('trata-to-propexo');
+    const { t, runId, release } = await parkedPropexoRun();
     for (let run = await t.engine.ledger.get(runId); !(run?.pullDone && run.pendingBatches === 1); run = await t.engine.ledger.get(runId)) {
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -342,12 +315,34 @@ describe('run watchdog: a run whose jobs Redis lost still ends', () => {
 
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await t.engine.ledger.get(runId))?.status).toBe('PENDING');
+    await release();
+  });
+});
 
+/**
+ * A Trata → Propexo run of 3 records whose one push job parks itself, delayed, waiting for writes Propexo holds
+ * PENDING (alive, but not moving). `release` lets the writes be applied and checks the run then ends SUCCESS with no
+ * recovery action taken.
+ */
+async function parkedPropexoRun(): Promise<{ t: TestEngine; runId: string; release: () => Promise<void> }> {
+  const trata = await startTrataSimulator();
+  const propexo = await startPropexoSimulator();
+  cleanups.push(() => trata.close(), () => propexo.close());
+  const t = await engine({
+    connections: new Map([simulatorConnection('trata', trata), simulatorConnection('propexo', propexo)]),
+    settings: { runStallMs: 500, confirmPollMs: 100 },
+  });
+  trata.store.seed(3);
+  propexo.store.holdWrites = true;
+  const before = await recovered();
+  const runId = await t.engine.enqueueRun('trata-to-propexo');
+  const release = async () => {
     propexo.store.holdWrites = false;
     propexo.store.releaseHeld();
     const run = await t.waitForRun(runId, 20_000);
     expect(run.status).toBe('SUCCESS');
     expect(run.counts).toMatchObject({ pulled: 3, created: 3, failed: 0 });
     expect(await recovered()).toBe(before);
-  });
-});
+  };
+  return { t, runId, release };
+}
