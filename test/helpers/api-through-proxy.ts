@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiApp } from '../../src/api/deps.ts';
 import { loadDefinitions } from '../../src/bootstrap/definitions.ts';
@@ -61,4 +61,20 @@ export function pipeBothWays(client: net.Socket, upstream: net.Socket): void {
   upstream.on('error', () => client.destroy());
   client.on('close', () => upstream.destroy());
   upstream.on('close', () => client.destroy());
+}
+
+/** Whether a chunk the producer sends is the run's add: BullMQ's add script, whose first key is the queue's wait list. */
+export const isRunAdd = (chunk: Buffer): boolean => /evalsha\r\n\$40\r\n\w{40}\r\n\$\d+\r\n\d+\r\n\$\d+\r\n[^\r]*:sync:wait\r\n/i.test(chunk.toString('latin1'));
+
+/**
+ * Starts a run through the API as a client does, once unwatched (scripts loaded), then with the proxy `arm`ed to
+ * catch its add: the job id of that second request, which must have answered 202.
+ */
+export async function startRunWhileArmed(api: ApiThroughProxy, sync: string, arm: () => void): Promise<string> {
+  const post = () => api.app.inject({ method: 'POST', url: `/v1/syncs/${sync}/runs`, headers: { authorization: 'Bearer t' } });
+  expect((await post()).statusCode, 'warm-up (scripts loaded)').toBe(202);
+  arm();
+  const answer = await post();
+  expect(answer.statusCode).toBe(202);
+  return (answer.json() as { job_id: string }).job_id;
 }

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
 import { queuePrefix } from '../../../src/queues/factory.ts';
 import { workerConnection } from '../../../src/redis/connection.ts';
-import { apiThroughProxy, pipeBothWays, type ApiThroughProxy } from '../../helpers/api-through-proxy.ts';
+import { apiThroughProxy, isRunAdd, pipeBothWays, startRunWhileArmed, type ApiThroughProxy } from '../../helpers/api-through-proxy.ts';
 
 /**
  * The other side of a kept 202 (promised-enqueue.int.test.ts): the add lands, but its answer reaches the API only
@@ -15,7 +15,6 @@ import { apiThroughProxy, pipeBothWays, type ApiThroughProxy } from '../../helpe
  */
 
 const SYNC = 'trata-to-powerchord';
-const auth = { authorization: 'Bearer t' };
 const DEADLINE_MS = 300;
 let armed = false;
 /** Set while the add's answer (and any after it) is kept from the API; calling it lets them through. */
@@ -28,7 +27,7 @@ function holdTheAnswer(client: Socket, redis: { host: string; port: number }): v
   let held: Buffer[] | null = null;
   client.on('data', (chunk: Buffer) => {
     // The run's add (BullMQ's add script, whose first key is the queue's wait list) goes to Redis; its answer waits.
-    if (armed && /evalsha\r\n\$40\r\n\w{40}\r\n\$\d+\r\n\d+\r\n\$\d+\r\n[^\r]*:sync:wait\r\n/i.test(chunk.toString('latin1'))) {
+    if (armed && isRunAdd(chunk)) {
       armed = false;
       held = [];
       release = () => {
@@ -50,13 +49,7 @@ afterAll(() => api.close());
 
 describe('an enqueue answered 202 whose run ran and left Redis before the add was answered', () => {
   it('is not enqueued again: the run runs once', { timeout: 20_000 }, async () => {
-    const post = () => api.app.inject({ method: 'POST', url: `/v1/syncs/${SYNC}/runs`, headers: auth });
-    expect((await post()).statusCode, 'warm-up (scripts loaded)').toBe(202);
-
-    armed = true;
-    const answer = await post();
-    expect(answer.statusCode).toBe(202);
-    const jobId = (answer.json() as { job_id: string }).job_id;
+    const jobId = await startRunWhileArmed(api, SYNC, () => (armed = true));
     expect(release, 'the add was seen and its answer held').not.toBeNull();
 
     // Meanwhile, on connections of their own: a worker took the run (its ledger opened), it ended, and retention

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { SYNC_QUEUE } from '../../../src/queues/contracts.ts';
-import { apiThroughProxy, pipeBothWays, type ApiThroughProxy } from '../../helpers/api-through-proxy.ts';
+import { apiThroughProxy, isRunAdd, pipeBothWays, startRunWhileArmed, type ApiThroughProxy } from '../../helpers/api-through-proxy.ts';
 
 /**
  * A 202 is a promise that the work runs. Here the API's enqueue gets no answer within the request's deadline (after
@@ -12,7 +12,6 @@ import { apiThroughProxy, pipeBothWays, type ApiThroughProxy } from '../../helpe
  */
 
 const SYNC = 'trata-to-powerchord';
-const auth = { authorization: 'Bearer t' };
 const DEADLINE_MS = 300;
 /** Set: the next enqueue never reaches Redis, and is answered CLUSTERDOWN once the request's deadline has passed. */
 let armed = false;
@@ -25,8 +24,7 @@ function holdTheAdd(client: Socket, redis: { host: string; port: number }): void
   let held: Buffer[] | null = null;
   client.on('data', (chunk: Buffer) => {
     if (held) return void held.push(chunk);
-    // The run's add: BullMQ's add script, whose first key is the queue's wait list.
-    if (armed && /evalsha\r\n\$40\r\n\w{40}\r\n\$\d+\r\n\d+\r\n\$\d+\r\n[^\r]*:sync:wait\r\n/i.test(chunk.toString('latin1'))) {
+    if (armed && isRunAdd(chunk)) {
       armed = false;
       held = [];
       // Answered after the request's deadline, as a Cluster whose node holding the queue is down answers.
@@ -51,13 +49,7 @@ afterAll(() => api.close());
 
 describe('an enqueue answered 202 whose add then failed', () => {
   it('is sent again under its job id until Redis takes it: the job the client was given exists', { timeout: 20_000 }, async () => {
-    const post = () => api.app.inject({ method: 'POST', url: `/v1/syncs/${SYNC}/runs`, headers: auth });
-    expect((await post()).statusCode, 'warm-up (scripts loaded)').toBe(202);
-
-    armed = true;
-    const answer = await post();
-    expect(answer.statusCode).toBe(202);
-    const jobId = (answer.json() as { job_id: string }).job_id;
+    const jobId = await startRunWhileArmed(api, SYNC, () => (armed = true));
     const queue = api.engine.queues.queue(SYNC_QUEUE);
     // Looked up on another connection: the producer's holds the add.
     expect(await api.redis.exists(queue.toKey(jobId)), 'not in Redis when the client got its 202').toBe(0);
