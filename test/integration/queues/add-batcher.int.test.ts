@@ -3,16 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { AddBatcher } from '../../../src/queues/add-batcher.ts';
-import { producerConnection, type RedisClient } from '../../../src/redis/connection.ts';
-import { testCluster, testRedis } from '../../helpers/test-redis.ts';
+import { dataConnection, producerConnection, type RedisClient } from '../../../src/redis/connection.ts';
+import { RedisProcess } from '../../helpers/redis-process.ts';
+import { testCluster } from '../../helpers/test-redis.ts';
 
 let producer: RedisClient;
 let observer: RedisClient;
 let queue: Queue;
+/**
+ * On one node, a Redis of this file's own: its read count (below) is then this file's alone, not also that of the
+ * other test files running beside it on the shared one (which made the count flaky: 24 reads once under load).
+ */
+let server: RedisProcess | null = null;
 
 beforeAll(async () => {
-  producer = producerConnection(inject('redisUrl'), {}, undefined, testCluster());
-  observer = testRedis();
+  server = testCluster() ? null : await RedisProcess.start('add-batcher');
+  const url = server?.url ?? inject('redisUrl');
+  producer = producerConnection(url, {}, undefined, testCluster());
+  observer = dataConnection(url, {}, undefined, testCluster());
   queue = new Queue(`add-batcher-${randomUUID()}`, { connection: producer, prefix: '{add-batcher-test}' });
   await queue.waitUntilReady();
 });
@@ -21,6 +29,7 @@ afterAll(async () => {
   await queue.close();
   producer.disconnect();
   observer.disconnect();
+  await server?.stop();
 });
 
 /** Read events Redis has served since it started (one per read(2) on a client socket, whatever it carried). */
