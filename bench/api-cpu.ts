@@ -67,7 +67,7 @@ async function measureOnce(cwd: string): Promise<{ cpuUsPerRequest: number; prof
   ];
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, ...(allocFile ? { ALLOC_OUT: allocFile } : {}), NODE_ENV: 'production', REDIS_URL: redis.url, API_TOKENS: TOKEN, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...(allocFile ? { ALLOC_OUT: allocFile } : {}), NODE_ENV: 'production', REDIS_URL: redis.url, API_TOKENS: TOKEN, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -107,7 +107,9 @@ async function measureOnce(cwd: string): Promise<{ cpuUsPerRequest: number; prof
   if (!profDir) return result;
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
   const profile = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
-  rmSync(profDir, { recursive: true, force: true });
+  // KEEP_PROFILE=1 keeps the whole profile for a closer look (e.g. who calls a native function).
+  if (process.env['KEEP_PROFILE']) console.error(`profile kept: ${path.join(profDir, file)}`);
+  else rmSync(profDir, { recursive: true, force: true });
   return { ...result, profile: sliceProfile(profile, Number(t0 / 1000n), Number(t1 / 1000n)) };
 }
 

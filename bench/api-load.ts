@@ -157,6 +157,7 @@ const summary = (runs: Cell['product']) =>
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
         non_2xx: runs.reduce((sum, r) => sum + r.non_2xx, 0),
         cpu_us_per_request: Math.round(median(runs.map((r) => r.cpu_us_per_request))),
+        ...(runs[0]?.first_second_ms === undefined ? {} : { first_second_p99_ms_rounds: runs.map((r) => round1(r.first_second_ms?.p99 ?? 0)) }),
         ...(runs[0]?.autocannon_p99_ms === undefined ? {} : { autocannon_p99_ms: round1(median(runs.map((r) => r.autocannon_p99_ms ?? 0))) }),
       };
 
