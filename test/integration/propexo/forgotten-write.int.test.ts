@@ -125,4 +125,30 @@ describe('a Propexo create accepted, whose write Propexo has forgotten', () => {
     expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
     expect(propexo.store.all()).toHaveLength(1);
   });
+  it('forgotten before any run read it, is created by a single human retry', { timeout: 30_000 }, async () => {
+    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, attempts: 2, backoffMs: 20 });
+    cleanups.push(() => sync.close());
+    const { trata, propexo, t, run } = sync;
+    trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+
+    // Accepted, held PENDING past the deadline (outcome unknown), then failed, and forgotten by Propexo before any
+    // run read its status: the first to see the 400 is the human's retry.
+    propexo.store.holdWrites = true;
+    propexo.store.forceNextWrite('FAILURE');
+    const first = await run();
+    expect(first.errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
+    const write = (first.errors[0]?.value as { writeJobId: string }).writeJobId;
+    propexo.store.holdWrites = false;
+    expect(propexo.store.releaseHeld()).toBe(1);
+    await applied();
+    propexo.store.forgetJob(write);
+
+    // The human checked Propexo (nothing there) and retries once: created, once; no second retry needed.
+    const retried = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo'))!, 20_000);
+    expect(retried).toMatchObject({ trigger: 'retry', status: 'SUCCESS', counts: expect.objectContaining({ created: 1, failed: 0 }) });
+    await applied();
+    expect(propexo.store.all().map((p) => p.last_name)).toEqual(['Lovelace']);
+    expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
+    expect(propexo.store.all()).toHaveLength(1);
+  });
 });
