@@ -16,7 +16,6 @@ let trata: TrataSimulator;
 let powerchord: PowerChordSimulator;
 let dataDir: string;
 let server: EmbeddedRedis | null = null;
-let serverKilled = false;
 let worker: ChildProcess | null = null;
 
 /** `crm-bridge worker` on our own redis-server, with its output captured line by line. */
@@ -61,17 +60,17 @@ beforeAll(async () => {
   powerchord = await startPowerChordSimulator();
   trata.store.seed(2_000);
 });
-/** kill -9 of the test's Redis. stop() after it would wait 5 s: it takes a child ended by a signal for a running one. */
+/** kill -9 of the test's Redis. */
 function killRedis(): void {
   process.kill(server!.pid, 'SIGKILL');
-  serverKilled = true;
 }
 afterEach(async () => {
   worker?.kill('SIGKILL');
-  if (!serverKilled) await server?.stop();
+  // Also after a kill -9: stop() returns at once for a server that has ended, and it takes off the server's 'exit'
+  // hook, which would otherwise stay on the worker thread the later files share (isolate: false).
+  await server?.stop();
   worker = null;
   server = null;
-  serverKilled = false;
 });
 afterAll(async () => {
   await trata.close();

@@ -47,10 +47,10 @@ async function engine(options: Parameters<typeof createTestEngine>[0]): Promise<
 
 /** Takes the next job of a queue by hand (a worker of its own), and does `work` with it. */
 async function takeNext(t: TestEngine, queue: string, work: (job: Job, token: string) => Promise<void>): Promise<Job> {
-  const worker = new Worker(queue, null, {
-    connection: workerConnection(inject('redisUrl'), {}, undefined, testCluster()),
-    prefix: queuePrefix(t.prefix, queue),
-  });
+  // Ours to close: BullMQ's worker.close() leaves a connection it was given open, and the worker thread (with it
+  // the connection) outlives this file (integration files share it: isolate: false).
+  const connection = workerConnection(inject('redisUrl'), {}, undefined, testCluster());
+  const worker = new Worker(queue, null, { connection, prefix: queuePrefix(t.prefix, queue) });
   try {
     const token = randomUUID();
     const job = (await worker.getNextJob(token)) as Job | undefined;
@@ -59,6 +59,7 @@ async function takeNext(t: TestEngine, queue: string, work: (job: Job, token: st
     return job;
   } finally {
     await worker.close();
+    await connection.quit();
   }
 }
 
