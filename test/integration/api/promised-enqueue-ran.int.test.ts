@@ -54,7 +54,10 @@ describe('an enqueue answered 202 whose run ran and left Redis before the add wa
 
     // Meanwhile, on connections of their own: a worker took the run (its ledger opened), it ended, and retention
     // removed its job.
-    const direct = new Queue(SYNC_QUEUE, { connection: workerConnection(inject('redisUrl')), prefix: queuePrefix(prefix, SYNC_QUEUE) });
+    // The connection is closed here: the queue's close() leaves a connection it was given open, in a worker thread
+    // the later integration files share (isolate: false).
+    const connection = workerConnection(inject('redisUrl'));
+    const direct = new Queue(SYNC_QUEUE, { connection, prefix: queuePrefix(prefix, SYNC_QUEUE) });
     try {
       expect(await direct.getJobState(jobId)).toBe('waiting');
       await api.engine.ledger.open(jobId, { sync: SYNC, trigger: 'api', full: false });
@@ -68,6 +71,7 @@ describe('an enqueue answered 202 whose run ran and left Redis before the add wa
       expect(api.app.promisedEnqueues.pending.size).toBe(0);
     } finally {
       await direct.close();
+      await connection.quit();
     }
   });
 });
