@@ -79,25 +79,32 @@ describe('a Propexo update held on a write Propexo has forgotten', () => {
   });
 });
 
+/**
+ * Ada's create accepted and held PENDING past the deadline (OUTCOME_UNKNOWN), then failed (nothing created), and
+ * its write forgotten by Propexo before any run read its status.
+ */
+async function createForgotten() {
+  const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, attempts: 2, backoffMs: 20 });
+  cleanups.push(() => sync.close());
+  const { trata, propexo, run } = sync;
+  trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
+  propexo.store.holdWrites = true;
+  propexo.store.forceNextWrite('FAILURE');
+  const first = await run();
+  expect(first.errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
+  const write = (first.errors[0]?.value as { writeJobId: string }).writeJobId;
+  propexo.store.holdWrites = false;
+  expect(propexo.store.releaseHeld()).toBe(1);
+  await applied();
+  expect(propexo.store.job(write)?.status).toBe('FAILURE');
+  propexo.store.forgetJob(write);
+  return { sync, write };
+}
+
 describe('a Propexo create accepted, whose write Propexo has forgotten', () => {
   it('ends OUTCOME_UNKNOWN and is not created blindly; a human retry creates it once', { timeout: 30_000 }, async () => {
-    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, attempts: 2, backoffMs: 20 });
-    cleanups.push(() => sync.close());
-    const { trata, propexo, t, run } = sync;
-    trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
-    // The create is accepted and held PENDING past the deadline; it then fails (nothing created), and Propexo
-    // forgets the job before any run read its status.
-    propexo.store.holdWrites = true;
-    propexo.store.forceNextWrite('FAILURE');
-    const first = await run();
-    expect(first.errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
-    const write = (first.errors[0]?.value as { writeJobId: string }).writeJobId;
-    propexo.store.holdWrites = false;
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await applied();
-    expect(propexo.store.job(write)?.status).toBe('FAILURE');
-    propexo.store.forgetJob(write);
+    const { sync, write } = await createForgotten();
+    const { propexo, t, run } = sync;
 
     // Only a 400 means forgotten: a 503 is not taken for it.
     propexo.faults.set({ errorRate: 1, errorStatuses: [503], methods: ['GET'] });
@@ -126,22 +133,9 @@ describe('a Propexo create accepted, whose write Propexo has forgotten', () => {
     expect(propexo.store.all()).toHaveLength(1);
   });
   it('forgotten before any run read it, is created by a single human retry', { timeout: 30_000 }, async () => {
-    const sync = await startTrataToPropexo({ confirmTimeoutMs: 400, attempts: 2, backoffMs: 20 });
-    cleanups.push(() => sync.close());
-    const { trata, propexo, t, run } = sync;
-    trata.store.create({ status: 'NEW', name: 'Ada Lovelace', email: 'ada@example.com', prospectProps: { leaseId: 'lease-ada' } });
-
-    // Accepted, held PENDING past the deadline (outcome unknown), then failed, and forgotten by Propexo before any
-    // run read its status: the first to see the 400 is the human's retry.
-    propexo.store.holdWrites = true;
-    propexo.store.forceNextWrite('FAILURE');
-    const first = await run();
-    expect(first.errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
-    const write = (first.errors[0]?.value as { writeJobId: string }).writeJobId;
-    propexo.store.holdWrites = false;
-    expect(propexo.store.releaseHeld()).toBe(1);
-    await applied();
-    propexo.store.forgetJob(write);
+    // The first to see Propexo's 400 for the forgotten write is the human's retry.
+    const { sync } = await createForgotten();
+    const { propexo, t, run } = sync;
 
     // The human checked Propexo (nothing there) and retries once: created, once; no second retry needed.
     const retried = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo'))!, 20_000);
