@@ -290,7 +290,10 @@ async function writeOne(
     // An earlier create was accepted as an async write: its status says whether the record exists. That create
     // wrote an older body, so a record that exists is linked, then sent its current body as an update.
     const status = await knownWriteStatus(connector, pendingCreate, signal);
-    if (status === null && !(await humanRetry(ctx, sync.name, runId))) {
+    // Only a write sent before the retry: one this run sent itself (its job executed again after a crash) came
+    // after the human's check, so its outcome is unknown to them as well.
+    const checked = status === null && !intent!.startsWith(`pending:${runId}:`) && (await humanRetry(ctx, sync.name, runId));
+    if (status === null && !checked) {
       // Its outcome can no longer be read, and Propexo (the one async target) has no lookup: creating now could
       // make a duplicate. Held for a human, whose retry lifts this hold (a `pending:` one it keeps for ever).
       await ctx.links.recordForgottenCreate(scope, record.sourceId, runId, pendingCreate);
@@ -491,12 +494,12 @@ async function knownWriteStatus(connector: Connector, writeJobId: string, signal
   }
 }
 
-/** A create held because the provider forgot its accepted write (RecordLinks.recordForgottenCreate). */
 /** Whether a run is a human's retry of failed records (`POST /v1/syncs/{name}/errors/retry` and the CLI's). */
 async function humanRetry(ctx: SyncContext, sync: string, runId: string): Promise<boolean> {
   return (await ctx.ledger.get(runId, sync))?.trigger === 'retry';
 }
 
+/** A create held because the provider forgot its accepted write (RecordLinks.recordForgottenCreate). */
 function forgottenCreate(provider: string, target: SyncTarget, record: PushRecord, writeJobId: string): RecordErrorEntry {
   return failure(record.sourceId, target, `outcome unknown: ${provider} write ${writeJobId} (a create) is unknown to ${provider} now (its write-status answers 400), so whether it created the record cannot be read, and ${provider} cannot be searched for it. Check ${provider} for this record: retrying the record creates it.`, 'OUTCOME_UNKNOWN', '', writeJobId);
 }

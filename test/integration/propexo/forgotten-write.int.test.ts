@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { pushScope } from '../../../src/sync/record-links.ts';
 import { startTrataToPropexo } from '../../helpers/trata-to-propexo.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -144,5 +145,24 @@ describe('a Propexo create accepted, whose write Propexo has forgotten', () => {
     expect(propexo.store.all().map((p) => p.last_name)).toEqual(['Lovelace']);
     expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
     expect(propexo.store.all()).toHaveLength(1);
+  });
+  it("a human retry holds a forgotten create that the retry run itself sent (the human checked before it)", { timeout: 30_000 }, async () => {
+    // Found in review: the state a retry run's own push leaves when it is executed again without the write it
+    // carried (a crash after Propexo accepted the create, before the job kept its write job id): a `pending:`
+    // intent naming this run. The human's check came before that create, so its outcome is unknown to them too.
+    const { sync, write } = await createForgotten();
+    const { propexo, t, trata } = sync;
+    const definition = t.syncs.get('trata-to-propexo')!;
+    const ada = trata.store.all()[0]!;
+    const own = 'retry-own-create';
+    await t.engine.ctx.links.recordPendingCreate(pushScope(definition, definition.targets[0]!), ada.id, own, write);
+
+    const retried = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo', { jobId: own }))!, 20_000);
+    expect(retried).toMatchObject({ trigger: 'retry', counts: expect.objectContaining({ created: 0, failed: 1 }) });
+    const errors = (await t.engine.ledger.errors(own)).errors;
+    expect(errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
+    expect(errors[0]?.reason).toMatch(/unknown to propexo/);
+    await applied();
+    expect(propexo.store.all(), 'not created again').toHaveLength(0);
   });
 });
