@@ -290,24 +290,16 @@ async function writeOne(
     // An earlier create was accepted as an async write: its status says whether the record exists. That create
     // wrote an older body, so a record that exists is linked, then sent its current body as an update.
     const status = await knownWriteStatus(connector, pendingCreate, signal);
-    // Only a write sent before the retry: one this run sent itself (its job executed again after a crash) came
-    // after the human's check, so its outcome is unknown to them as well.
-    const checked = status === null && !intent!.startsWith(`pending:${runId}:`) && (await humanRetry(ctx, sync.name, runId));
-    if (status === null && !checked) {
+    if (status === null) {
       // Its outcome can no longer be read, and Propexo (the one async target) has no lookup: creating now could
       // make a duplicate. Held for a human, whose retry lifts this hold (a `pending:` one it keeps for ever).
       await ctx.links.recordForgottenCreate(scope, record.sourceId, runId, pendingCreate);
       return { kind: 'failed', error: forgottenCreate(connector.provider, target, record, pendingCreate) };
     }
-    if (status === null) {
-      // Forgotten, and this is a human's retry of the record: they checked the target, as when they lift the
-      // `forgotten:` hold a run before would have set, so it is created now (one retry, not two).
-      ctx.logger.warn({ sync: sync.name, runId, sourceId: record.sourceId, writeJobId: pendingCreate }, `${connector.provider} no longer knows write ${pendingCreate} (a create whose outcome was unknown): a human retried the record, so it is created now`);
-      await ctx.links.clearIntents(scope, [record.sourceId]);
-      seenIntent = null;
-    } else if (status.status === 'PENDING') {
+    if (status.status === 'PENDING') {
       return { kind: 'failed', error: failure(record.sourceId, target, `outcome unknown: ${connector.provider} write ${pendingCreate} (a create) is still PENDING; the next run asks its status again`, 'OUTCOME_UNKNOWN', '', pendingCreate) };
-    } else if (status.status === 'FAILURE') {
+    }
+    if (status.status === 'FAILURE') {
       await ctx.links.clearIntents(scope, [record.sourceId]);
       seenIntent = null;
     } else {
@@ -492,11 +484,6 @@ async function knownWriteStatus(connector: Connector, writeJobId: string, signal
     if (error instanceof ProviderValidationError && error.status === 400) return null;
     throw error;
   }
-}
-
-/** Whether a run is a human's retry of failed records (`POST /v1/syncs/{name}/errors/retry` and the CLI's). */
-async function humanRetry(ctx: SyncContext, sync: string, runId: string): Promise<boolean> {
-  return (await ctx.ledger.get(runId, sync))?.trigger === 'retry';
 }
 
 /** A create held because the provider forgot its accepted write (RecordLinks.recordForgottenCreate). */

@@ -133,18 +133,25 @@ describe('a Propexo create accepted, whose write Propexo has forgotten', () => {
     expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
     expect(propexo.store.all()).toHaveLength(1);
   });
-  it('forgotten before any run read it, is created by a single human retry', { timeout: 30_000 }, async () => {
-    // The first to see Propexo's 400 for the forgotten write is the human's retry.
-    const { sync } = await createForgotten();
-    const { propexo, t, run } = sync;
+  it('forgotten before any run read it: a human retry is held too, told to check Propexo; the next creates it once', { timeout: 30_000 }, async () => {
+    // The first to see Propexo's 400 is a human's retry. What they were shown said only that the status would be
+    // asked again, not to check Propexo, so that retry cannot stand for a check: held, with the reason that asks
+    // for one (two retries, on purpose: a blind "retry all" must not make a duplicate).
+    const { sync, write } = await createForgotten();
+    const { propexo, t } = sync;
+    const first = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo'))!, 20_000);
+    expect(first).toMatchObject({ trigger: 'retry', counts: expect.objectContaining({ created: 0, failed: 1 }) });
+    const errors = (await t.engine.ledger.errors(first.runId)).errors;
+    expect(errors.map((e) => e.code)).toEqual(['OUTCOME_UNKNOWN']);
+    expect(errors[0]?.reason).toContain(write);
+    expect(errors[0]?.reason).toMatch(/Check propexo/);
+    expect(propexo.store.all(), 'not created blindly').toHaveLength(0);
 
-    // The human checked Propexo (nothing there) and retries once: created, once; no second retry needed.
-    const retried = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo'))!, 20_000);
-    expect(retried).toMatchObject({ trigger: 'retry', status: 'SUCCESS', counts: expect.objectContaining({ created: 1, failed: 0 }) });
+    // Told to check, the human retries again: created, once.
+    const second = await t.waitForRun((await t.engine.retryFailed('trata-to-propexo'))!, 20_000);
+    expect(second).toMatchObject({ trigger: 'retry', status: 'SUCCESS', counts: expect.objectContaining({ created: 1, failed: 0 }) });
     await applied();
     expect(propexo.store.all().map((p) => p.last_name)).toEqual(['Lovelace']);
-    expect((await run()).summary.counts).toMatchObject({ created: 0, updated: 0, failed: 0 });
-    expect(propexo.store.all()).toHaveLength(1);
   });
   it("a human retry holds a forgotten create that the retry run itself sent (the human checked before it)", { timeout: 30_000 }, async () => {
     // Found in review: the state a retry run's own push leaves when it is executed again without the write it
