@@ -28,6 +28,13 @@ export const TrataExternalReference = z.object({
 });
 export type TrataExternalReference = z.infer<typeof TrataExternalReference>;
 
+/**
+ * A reference as Trata answers it. The SDK types `providerName` and `id` as plain strings and the seeds give a
+ * length (1..512) only for `name`, `email` and `phoneNumber`: an empty one written by another system is valid, and
+ * must not make the whole prospect (or list page) unreadable. Only our own writes keep the non-empty rule above.
+ */
+const TrataExternalReferenceAnswer = TrataExternalReference.extend({ providerName: z.string(), id: z.string() }).loose();
+
 /** `prospectProps`: an object (the docs' example shows a string; an object is what the API stores). */
 const ProspectProps = z.record(z.string(), z.unknown());
 
@@ -56,7 +63,7 @@ export const TrataProspect = z.looseObject({
   name: z.string().nullish(),
   email: z.string().nullish(),
   phoneNumber: z.string().nullish(),
-  externalReference: z.array(TrataExternalReference.loose()).nullish(),
+  externalReference: z.array(TrataExternalReferenceAnswer).nullish(),
   prospectProps: z.record(z.string(), z.unknown()).nullish(),
   createdBy: z.string().optional(),
   createdAt: TrataTimestamp.optional(),

@@ -149,6 +149,22 @@ describe("Trata contract: the published SDK's types (TrataHQ/ts-client-sdk api.t
     expect(asArray(listed).map((p) => SdkProspectOutput.parse(p).id)).toEqual([created.id]);
   });
 
+  it('ExternalReference providerName and id are plain strings: an empty one another system wrote is read, listed and kept on update', async () => {
+    // docs/ExternalReference.md: `providerName: string`, `id: string`, no length; seeds 000/001 state "Required
+    // string length: 1 - 512" for name, email and phoneNumber only. So a ProspectOutput may carry `""` here.
+    const theirs = { providerName: 'legacy-import', id: '' };
+    expect(SdkProspectOutput.safeParse({ id: 'pro.1', externalReference: [theirs], status: 'NEW', prospectProps: {} }).success).toBe(true);
+    const created = await http().post('v1/prospects', { json: { status: 'NEW', name: 'Ada', externalReference: [theirs] } });
+    expect(created.statusCode).toBe(200);
+    const id = SdkProspectOutput.parse(created.body).id;
+
+    const connector = connect();
+    expect((await connector.get(id))?.data).toMatchObject({ externalReference: [theirs] });
+    expect((await connector.listPage(null)).records.map((r) => r.id)).toEqual([id]);
+    await connector.update(id, { status: 'GENERAL_ENQUIRY', externalReference: [{ providerName: 'crm-bridge', id: 'x1' }] });
+    expect(sim.store.get(id)?.externalReference).toEqual([theirs, { providerName: 'crm-bridge', id: 'x1' }]);
+  });
+
   it('a status outside ProspectStatus is refused by both', async () => {
     expect(TrataProspectInput.safeParse({ status: 'WON' }).success).toBe(false);
     expect((await http().post('v1/prospects', { json: { status: 'WON' } })).statusCode).toBe(422);
