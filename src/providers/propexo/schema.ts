@@ -7,7 +7,8 @@
  *
  * ASSUMED (no public source states these; the simulator follows them, change them here first):
  * - `preferred_contact_method` values are `EMAIL`, `PHONE`, `TEXT` (the docs list none).
- * - A get answers `{result: {...}}` (`data` accepted too); a list's records are under `results` (`data` accepted).
+ * - A list's records are under `results` (`data` accepted). (A get by ID answers `{meta, results: {...}}`, as every
+ *   documented by-ID example does; the CRM prospect's own example is not in the stored docs.)
  * - A prospect record carries `id`, the write fields, `integration_id`, `community_id`, `lease_id`, `created_at`
  *   and `updated_at` (ISO 8601); any of the write fields may be null or absent.
  * - The `data` of a write answer echoes the accepted body; nothing in it is relied on.
@@ -155,8 +156,13 @@ export const PropexoProspectList = z
   .transform((body) => ({ meta: body.meta, records: body.results ?? body.data ?? [] }));
 export type PropexoProspectList = z.infer<typeof PropexoProspectList>;
 
-/** `GET /crm/v1/prospects/{id}`: `{result}` (assumed; `{data}` accepted), normalised to the record. */
+/**
+ * `GET /crm/v1/prospects/{id}`: `{meta, results: {...}}`, the envelope of every documented get by ID (API reference
+ * "Get a lead by ID"; the OpenAPI's by-ID answers require `meta` and an object `results`). `{result}` and `{data}`
+ * are still read (older guesses, harmless). Normalised to the record.
+ */
 export const PropexoProspectAnswer = z.union([
+  z.looseObject({ results: PropexoProspect }).transform((body) => body.results),
   z.looseObject({ result: PropexoProspect }).transform((body) => body.result),
   z.looseObject({ data: PropexoProspect }).transform((body) => body.data),
 ]);

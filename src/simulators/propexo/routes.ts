@@ -108,7 +108,9 @@ export function registerPropexoRoutes(app: FastifyInstance, state: PropexoRouteS
   app.get<{ Params: { prospect_id: string } }>('/crm/v1/prospects/:prospect_id', async (request, reply) => {
     const record = store.get(request.params.prospect_id);
     if (!record) return reply.code(404).send(errorBody(404, `Prospect ${request.params.prospect_id} not found`));
-    return { result: record };
+    // The envelope of Propexo's documented gets by ID ("Get a lead by ID"): `{meta, results: {...}}`. The meta's
+    // values for a single record are not documented (*assumed*: the list defaults, one record, no more).
+    return { meta: { offset: 0, limit: DEFAULT_LIMIT, orderBy: [], hasMore: false, total: 1 }, results: record };
   });
 
   const create = async (request: { body: unknown }, reply: FastifyReply) => {

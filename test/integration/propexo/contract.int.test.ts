@@ -12,7 +12,7 @@ import {
   PropexoWriteStatusAnswer,
 } from '../../../src/providers/propexo/index.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../../src/simulators/propexo/index.ts';
-import { RETRY_WRITE_200, RETRY_WRITE_400, SEED_003_UPDATE } from '../../unit/propexo/documented-examples.ts';
+import { GET_BY_ID_ENVELOPE, RETRY_WRITE_200, RETRY_WRITE_400, SEED_003_UPDATE } from '../../unit/propexo/documented-examples.ts';
 import { connectTo, settle } from './connect.ts';
 
 /**
@@ -82,6 +82,17 @@ describe('propexo contract (seed 003 fields, connector response schemas)', () =>
     const list = await call(PropexoProspectList, 'GET', '/crm/v1/prospects?offset=0&limit=250&order-by=updated_at:desc');
     expect(list.body.meta).toMatchObject({ offset: 0, limit: 250, hasMore: false, total: 1 });
     expect(list.body.records.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('a get by ID answers Propexo’s documented by-ID envelope, {meta, results: {...}} (API reference, "Get a lead by ID")', async () => {
+    // The connector reads the documented envelope itself.
+    expect(PropexoProspectAnswer.parse(GET_BY_ID_ENVELOPE)).toEqual(GET_BY_ID_ENVELOPE.results);
+    // The simulator answers it: the same top-level keys as the documented example, the record under `results`.
+    const [seeded] = sim.store.seed([{ first_name: 'John' }]);
+    const response = await fetch(`${sim.url}/crm/v1/prospects/${seeded!.id}`, { headers: { authorization: `Bearer ${sim.token}` } });
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(Object.keys(GET_BY_ID_ENVELOPE).sort());
+    expect(body['results']).toMatchObject({ id: seeded!.id, first_name: 'John' });
   });
 
   it('update with every seed-003 field, then FAILURE and retry-write', async () => {

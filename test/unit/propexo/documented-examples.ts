@@ -168,3 +168,27 @@ export const SEED_003_UPDATE = {
   subscribe: true,
   prospect_source: 'Website',
 };
+
+/**
+ * docs.propexo.com API reference, "Get a lead by ID" (`GET /v1/leads/:id`; the same envelope on the ResMan, Rent
+ * Manager and AppFolio pages, and in the OpenAPI's by-ID answers, e.g. `/v1/admin/job-logs/{job_log_id}`:
+ * `required: [meta, results]`, `results` an object): a get by ID answers `{meta, results: {...one record...}}`.
+ * The envelope is verbatim; the record inside is a prospect (the CRM "Get a Prospect by ID" example is not stored),
+ * with the record fields the lead example shares with a prospect.
+ */
+export const GET_BY_ID_ENVELOPE = {
+  meta: { orderBy: [{}], offset: 0, limit: 100, hasMore: true, total: 1000 },
+  results: {
+    id: 'clwktsp9v000008l31iv218hn',
+    created_at: '2024-03-21T15:38:08.337Z',
+    updated_at: '2024-03-22T10:59:45.119Z',
+    last_seen: '2024-03-22T10:59:45.119Z',
+    address_1: '7810 West St',
+    address_2: 'Apt 3',
+    city: 'Orlando',
+    country: 'FL',
+    custom_data: {},
+    email_1: 'john.doe@example.com',
+    first_name: 'John',
+  },
+};
