@@ -165,6 +165,21 @@ describe("Trata contract: the published SDK's types (TrataHQ/ts-client-sdk api.t
     expect(sim.store.get(id)?.externalReference).toEqual([theirs, { providerName: 'crm-bridge', id: 'x1' }]);
   });
 
+  it('"Required string length: 1 - 512" counts characters, not UTF-16 units: 512 emoji accepted, 513 refused, by both', async () => {
+    // Seeds 000/001: name, email, phoneNumber "Required string length: 1 - 512". An OpenAPI (JSON Schema) maxLength
+    // counts characters (code points), as pydantic behind FastAPI's 422s does; an emoji is one character, two UTF-16
+    // units. zod 4's .max() counts code points too, so the connector and the simulator agree with the docs.
+    expect(TrataProspectInput.safeParse({ status: 'NEW', name: '😀'.repeat(512) }).success).toBe(true);
+    expect(TrataProspectInput.safeParse({ status: 'NEW', name: '😀'.repeat(513) }).success).toBe(false);
+    const ok = await http().post('v1/prospects', { json: { status: 'NEW', name: '😀'.repeat(512) } });
+    expect(ok.statusCode).toBe(200);
+    expect([...(SdkProspectOutput.parse(ok.body).name ?? '')]).toHaveLength(512);
+    const tooLong = await http().post('v1/prospects', { json: { status: 'NEW', phoneNumber: '😀'.repeat(513) } });
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.body).toEqual({ detail: [expect.objectContaining({ loc: ['body', 'phoneNumber'], type: 'string_too_long' })] });
+    expect((await http().post('v1/prospects', { json: { status: 'NEW', name: '' } })).body).toEqual({ detail: [expect.objectContaining({ loc: ['body', 'name'], type: 'string_too_short' })] });
+  });
+
   it('a status outside ProspectStatus is refused by both', async () => {
     expect(TrataProspectInput.safeParse({ status: 'WON' }).success).toBe(false);
     expect((await http().post('v1/prospects', { json: { status: 'WON' } })).statusCode).toBe(422);
