@@ -12,7 +12,7 @@ import {
   PropexoWriteStatusAnswer,
 } from '../../../src/providers/propexo/index.ts';
 import { startPropexoSimulator, type PropexoSimulator } from '../../../src/simulators/propexo/index.ts';
-import { GET_BY_ID_ENVELOPE, RETRY_WRITE_200, RETRY_WRITE_400, SEED_003_UPDATE } from '../../unit/propexo/documented-examples.ts';
+import { GET_BY_ID_ENVELOPE, PAGINATION_LIMIT_EXAMPLE, PAGINATION_OFFSET_EXAMPLE, RETRY_WRITE_200, RETRY_WRITE_400, SEED_003_UPDATE } from '../../unit/propexo/documented-examples.ts';
 import { connectTo, settle } from './connect.ts';
 
 /**
@@ -82,6 +82,11 @@ describe('propexo contract (seed 003 fields, connector response schemas)', () =>
     const list = await call(PropexoProspectList, 'GET', '/crm/v1/prospects?offset=0&limit=250&order-by=updated_at:desc');
     expect(list.body.meta).toMatchObject({ offset: 0, limit: 250, hasMore: false, total: 1 });
     expect(list.body.records.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('the Pagination page’s examples read as pages (no `total`; hasMore true, then false)', () => {
+    expect(PropexoProspectList.parse(PAGINATION_LIMIT_EXAMPLE).meta).toMatchObject({ offset: 0, limit: 10, hasMore: true });
+    expect(PropexoProspectList.parse(PAGINATION_OFFSET_EXAMPLE)).toEqual({ meta: PAGINATION_OFFSET_EXAMPLE.meta, records: [] });
   });
 
   it('a get by ID answers Propexo’s documented by-ID envelope, {meta, results: {...}} (API reference, "Get a lead by ID")', async () => {

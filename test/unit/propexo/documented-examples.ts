@@ -192,3 +192,10 @@ export const GET_BY_ID_ENVELOPE = {
     first_name: 'John',
   },
 };
+
+/**
+ * docs.propexo.com, "Pagination": "Example use of limit" and "Example use of offset" (the comments dropped; their
+ * `results` arrays are empty in the docs). No `total`: the docs' meta carries offset, limit, orderBy, hasMore.
+ */
+export const PAGINATION_LIMIT_EXAMPLE = { meta: { offset: 0, limit: 10, orderBy: [], hasMore: true }, results: [] };
+export const PAGINATION_OFFSET_EXAMPLE = { meta: { offset: 10, limit: 100, orderBy: [], hasMore: false }, results: [] };
