@@ -61,8 +61,9 @@ export const join = defineTransform<string>({
 });
 
 /**
- * `truncate` (to the target field's maximum length) or `truncate: 40`. Cuts by UTF-16 length, as zod's `.max()`
- * counts, but never in the middle of a surrogate pair.
+ * `truncate` (to the target field's maximum length) or `truncate: 40`. Counts characters (code points), as the
+ * providers' schemas do (JSON Schema's maxLength) and as zod 4's `.max()` checks them, so an emoji is one character
+ * and is never split.
  */
 export const truncate = defineTransform<number | undefined>({
   name: 'truncate',
@@ -80,10 +81,9 @@ export const truncate = defineTransform<number | undefined>({
     const text = asText(value);
     if (text === null) return fail(`expects text, got ${typeName(value)}`);
     const limit = max ?? target?.maxLength ?? Infinity;
+    // Fewer UTF-16 units than the limit is fewer characters too: no need to split the text into code points.
     if (text.length <= limit) return ok(text);
-    let cut = text.slice(0, limit);
-    const last = cut.charCodeAt(cut.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-    return ok(cut);
+    const characters = Array.from(text);
+    return ok(characters.length <= limit ? text : characters.slice(0, limit).join(''));
   },
 });

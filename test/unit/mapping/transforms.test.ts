@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getTransform } from '../../../src/mapping/transforms/index.ts';
+import { z } from 'zod';
 
 /** Runs one transform as a mapping file would write it (`name` or `{ name: args }`). */
 function run(name: string, value: unknown, args?: unknown, maxLength: number | null = null) {
@@ -25,10 +26,14 @@ describe('transforms', () => {
     expect(value('join', 'a')).toBe('error: expects a list, got string');
   });
 
-  it("truncate: to the target's maximum, or a given length, never splitting a surrogate pair", () => {
+  it("truncate: to the target's maximum, or a given length, in characters (code points), as the providers' schemas count", () => {
     expect(value('truncate', 'abcdef', undefined, 4)).toBe('abcd');
     expect(value('truncate', 'abcdef', 2)).toBe('ab');
-    expect(value('truncate', 'a😀b', 2)).toBe('a');
+    // JSON Schema's maxLength (the seeds' "string length 1 - 512") and zod 4's .max() count code points: an emoji is
+    // one character, never split, and 512 of them fit a 512 limit.
+    expect(value('truncate', 'a😀b', 2)).toBe('a😀');
+    expect(value('truncate', '😀'.repeat(600), 512)).toBe('😀'.repeat(512));
+    expect(z.string().max(512).safeParse(value('truncate', '😀'.repeat(600), 512)).success).toBe(true);
     expect(getTransform('truncate')!.check!(undefined, { kind: 'string', enumValues: null, maxLength: null, nullable: false })).toMatch(/no maximum length/);
   });
 
