@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Queue } from 'bullmq';
@@ -14,7 +15,7 @@ import { registerDashboard } from './dashboard.ts';
 import { registerRunsPage } from './runs-page.ts';
 import { withOperationIds } from './operation-ids.ts';
 import type { ApiApp, AppDeps, ReadinessReport } from './deps.ts';
-import { ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
+import { ApiError, ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -27,19 +28,35 @@ import { SessionStore } from './sessions.ts';
 import { PromisedEnqueues } from './promised-enqueues.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** A whole request (1 MB at most) arrives well within this; a client dribbling its body is cut off. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A client's X-Request-Id is kept when it looks like an id; anything else (long, spaced, JSON) gets a fresh one. */
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * The HTTP API, the OpenAPI document and the dashboard, wired around one engine. Never listens: the entrypoint
  * does (src/api/server.ts), tests use `app.inject()`.
  */
 export async function buildApp(deps: AppDeps): Promise<ApiApp> {
+  const requestTimeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Fastify's default is no limit: a client that sends its headers and then its body a byte a minute (or never)
+    // held a connection for ever. Node checks every `connectionsCheckingInterval` (30 s by default): check often
+    // enough that the limit is the limit. Node ignores requestTimeout when headersTimeout (60 s) is the longer.
+    requestTimeout: requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs), headersTimeout: Math.min(60_000, requestTimeoutMs) },
     // Job ids are path segments; Fastify's default 100 chars is enough, but scheduled ids can be longer.
     routerOptions: { maxParamLength: 256 },
-    // Request ids in logs tie a 503 or 500 to its cause.
-    requestIdHeader: 'x-request-id',
+    // Request ids in logs tie a 503 or 500 to its cause. The client's own id is taken only when it looks like one:
+    // it is written into every log line of the request, before authentication.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
     // One line per request, when answered (Fastify's default adds an "incoming request" line: CPU for nothing new).
     logController: new OneLinePerRequest(),
     trustProxy: trustProxyOption(deps.trustProxy),
@@ -78,6 +95,13 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     throttle: new AuthThrottle(deps.redis, (address) => apiKey('auth-failures', address), deps.authThrottle ?? DEFAULT_AUTH_THROTTLE, deadlineMs),
   };
   app.addHook('onRequest', authHook(auth));
+  // No parser here decodes a compressed body: gzip answered "not valid JSON" and br was read as if it were plain.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const encoding = request.headers['content-encoding'];
+    const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+    if (encoding === undefined || !hasBody || encoding.trim().toLowerCase() === 'identity') return done(null, payload);
+    done(new ApiError(415, ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, `Content-Encoding "${encoding.slice(0, 40)}" is not supported: send the body uncompressed`, [{ field: 'headers.content-encoding', message: 'only identity' }]));
+  });
   // Body shape limits (depth, string length, prototype keys): before validation for parsed bodies, and again
   // before the handler for routes that parse their own (the signed webhook keeps raw bytes until it verified them).
   // These three are synchronous: callback hooks, since an async hook costs every request a promise and a turn.

@@ -30,6 +30,8 @@ export interface AppDeps {
   logger?: Logger | undefined;
   /** Largest request body accepted, bytes. @default 1048576 */
   bodyLimit?: number | undefined;
+  /** How long a client may take to send a whole request (headers and body) before it is answered 408, ms. @default 30000 */
+  requestTimeoutMs?: number | undefined;
   /** How long a Redis call may take before the request answers 503, ms. @default 800 */
   redisDeadlineMs?: number | undefined;
   /** How long an enqueue answered 202 whose add failed is sent again, ms. @default 600000 (promised-enqueues.ts) */

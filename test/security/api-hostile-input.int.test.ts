@@ -1,0 +1,105 @@
+/**
+ * Hostile input the earlier review (api-attacks.int.test.ts, fuzz.int.test.ts) did not try: address forms that
+ * dodged the auth throttle, compressed bodies, a body that never finishes, a client-chosen request id. Each test
+ * failed before its fix. Through `app.inject`, except the slow body, which needs a real socket.
+ */
+import { connect, type AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import { throttleKey } from '../../src/api/auth-throttle.ts';
+import { SYNC_QUEUE } from '../../src/queues/contracts.ts';
+import { TOKEN, auth, startHarness, type Harness } from '../integration/api/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ app: { authThrottle: { limit: 3, windowS: 60 } } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const guess = (remoteAddress: string, i: number) => h.app.inject({ method: 'GET', url: '/v1/syncs', headers: auth(`guess-${i}`), remoteAddress });
+
+describe('the auth throttle counts per subscriber, not per address string', () => {
+  it('an IPv6 client rotating through its own /64 is throttled like one address', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await guess(`2001:db8:aa:bb::${(i + 1).toString(16)}`, i)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429, 429]);
+    // Another /64 is another subscriber.
+    expect((await h.app.inject({ method: 'GET', url: '/v1/syncs', headers: auth(), remoteAddress: '2001:db8:aa:bc::1' })).statusCode).toBe(200);
+  });
+
+  it('an IPv4 address and its IPv4-mapped IPv6 forms share one count', async () => {
+    const forms = ['198.51.100.9', '::ffff:198.51.100.9', '::FFFF:c633:6409', '0:0:0:0:0:ffff:198.51.100.9'];
+    const codes: number[] = [];
+    for (const [i, form] of forms.entries()) codes.push((await guess(form, i)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+  });
+
+  it('throttleKey: one key per IPv4 address, per IPv6 /64, whatever the spelling', () => {
+    expect(throttleKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(throttleKey('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(throttleKey('2001:DB8:0:1::5')).toBe(throttleKey('2001:db8:0000:0001:ffff:1:2:3'));
+    expect(throttleKey('fe80::1%eth0')).toBe(throttleKey('fe80::2'));
+    expect(throttleKey('2001:db8:0:1::5')).not.toBe(throttleKey('2001:db8:0:2::5'));
+    expect(throttleKey('::1')).toBe('0:0:0:0::/64');
+    expect(throttleKey('not an address')).toBe('not an address');
+  });
+});
+
+describe('a Content-Encoding the API does not decode', () => {
+  const body = JSON.stringify({ sync: 'trata-to-powerchord', records: [{ id: 'enc-1', data: { first_name: 'A' } }] });
+  it('is a 415 naming it (was: gzip "not valid JSON", br read as if it were plain)', async () => {
+    const before = await h.engine.queues.queue(SYNC_QUEUE).count();
+    for (const [encoding, payload] of [['gzip', gzipSync(body)], ['br', body], ['gzip, identity', gzipSync(body)]] as const) {
+      const res = await h.app.inject({ method: 'POST', url: '/v1/records', headers: { ...auth(), 'content-type': 'application/json', 'content-encoding': encoding }, payload });
+      expect(res.statusCode, encoding).toBe(415);
+      expect(res.json()).toMatchObject({ error: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('Content-Encoding') });
+    }
+    expect(await h.engine.queues.queue(SYNC_QUEUE).count()).toBe(before);
+  });
+
+  it('identity is plain', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/v1/records', headers: { ...auth(), 'content-type': 'application/json', 'content-encoding': 'Identity' }, payload: body });
+    expect(res.statusCode).toBe(202);
+  });
+});
+
+describe('a request body that never finishes', () => {
+  it('is answered 408 and the connection closed (was: held open for ever)', async () => {
+    const app = await buildApp({ engine: h.engine, redis: h.redis, tokens: [TOKEN], requestTimeoutMs: 400 });
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as AddressInfo;
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(`POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sync"`),
+        );
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        setTimeout(() => socket.destroy(), 10_000);
+      });
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('is taken only when it is a short token: an over-long or odd one gets a fresh id', async () => {
+    const app = await buildApp({ engine: h.engine, redis: h.redis, tokens: [TOKEN] });
+    app.get('/probe/request-id', { config: { public: true } }, async (request) => ({ id: request.id }));
+    try {
+      const idOf = async (value: string) => (await app.inject({ method: 'GET', url: '/probe/request-id', headers: { 'x-request-id': value } })).json<{ id: string }>().id;
+      expect(await idOf('abc-123_XYZ.7:8')).toBe('abc-123_XYZ.7:8');
+      for (const bad of ['q'.repeat(5_000), '{"level":60,"msg":"forged"}', 'a b', '']) expect(await idOf(bad), bad.slice(0, 20)).not.toBe(bad);
+    } finally {
+      await app.close();
+    }
+  });
+});
