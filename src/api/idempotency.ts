@@ -51,9 +51,16 @@ export class IdempotencyStore {
   async run(key: string, fingerprint: string, jobId: string, start: (jobId: string) => Promise<string | null>): Promise<IdempotentStart | null> {
     const redisKey = this.#keyOf(createHash('sha256').update(key).digest('hex'));
     const reserved: Entry = { hash: fingerprint, jobId, state: 'reserved' };
-    const won = (await this.#redis.set(redisKey, JSON.stringify(reserved), 'EX', IDEMPOTENCY_TTL_S, 'NX')) === 'OK';
-    const entry = won ? reserved : await this.#read(redisKey);
-    if (!entry) return this.run(key, fingerprint, jobId, start); // expired between SET and GET: try again
+    let won = (await this.#redis.set(redisKey, JSON.stringify(reserved), 'EX', IDEMPOTENCY_TTL_S, 'NX')) === 'OK';
+    const raw = won ? null : await this.#redis.get(redisKey);
+    if (!won && raw === null) return this.run(key, fingerprint, jobId, start); // expired between SET and GET: try again
+    let entry = won ? reserved : parseEntry(raw);
+    if (!entry) {
+      // Unreadable (damaged, or not an entry): taken over. Retrying would loop on SET NX / GET for as long as it is
+      // kept; the job id comes from the key and the request, so a job the old entry started is not started twice.
+      await this.#redis.set(redisKey, JSON.stringify(reserved), 'EX', IDEMPOTENCY_TTL_S);
+      [entry, won] = [reserved, true];
+    }
     if (entry.hash !== fingerprint) {
       throw new ApiError(409, ApiErrorCode.IDEMPOTENCY_CONFLICT, 'this Idempotency-Key was already used with a different request', [
         { field: 'headers.idempotency-key', message: 'reused with a different body or route' },
@@ -75,19 +82,18 @@ export class IdempotencyStore {
     await this.#redis.set(redisKey, JSON.stringify({ ...entry, state: 'enqueued' } satisfies Entry), 'EX', IDEMPOTENCY_TTL_S, 'XX');
     return { jobId: used, created: won };
   }
+}
 
-  async #read(redisKey: string): Promise<Entry | null> {
-    const raw = await this.#redis.get(redisKey);
-    if (!raw) return null;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-    const parsed = Entry.safeParse(value);
-    return parsed.success ? parsed.data : null;
+function parseEntry(raw: string | null): Entry | null {
+  if (!raw) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
   }
+  const parsed = Entry.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 export type JobKind = 'run' | 'records' | 'retry' | 'webhook';

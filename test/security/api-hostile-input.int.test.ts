@@ -3,6 +3,7 @@
  * dodged the auth throttle, compressed bodies, a body that never finishes, a client-chosen request id. Each test
  * failed before its fix. Through `app.inject`, except the slow body, which needs a real socket.
  */
+import { createHash } from 'node:crypto';
 import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +102,17 @@ describe('X-Request-Id', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('an Idempotency-Key whose stored entry cannot be read', () => {
+  it('is taken over (the job id is derived from the key, so nothing runs twice) instead of looping on SET NX / GET', async () => {
+    const key = 'h33-corrupt-entry';
+    await h.redis.set(h.engine.ctx.keys.idempotency(createHash('sha256').update(key).digest('hex')), 'not json', 'EX', 60);
+    const post = () => h.app.inject({ method: 'POST', url: '/v1/syncs/trata-to-powerchord/runs', headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': key }, payload: '{}' });
+    const first = await post();
+    expect(first.statusCode).toBe(202);
+    const again = await post();
+    expect(again.json()).toMatchObject({ job_id: first.json().job_id, data: { replayed: true } });
   });
 });
