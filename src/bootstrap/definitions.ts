@@ -18,6 +18,13 @@ export async function loadDefinitions(dirs: { mappingsDir: string; jobsDir: stri
   const { mappings, issues: mappingIssues } = await loadMappingsDir(dirs.mappingsDir);
   const { connections, issues: connectionIssues } = dirs.connectionsDir === undefined ? { connections: new Map<string, ConnectionDefinition>(), issues: [] } : await loadConnectionsDir(dirs.connectionsDir);
   // Without a connections folder, job files' connection names are checked when the process starts, as before.
-  const { syncs, issues: syncIssues } = await loadSyncsDir(dirs.jobsDir, mappings, dirs.connectionsDir === undefined ? undefined : connections);
+  const { syncs, issues: syncIssues } = await loadSyncsDir(dirs.jobsDir, mappings, dirs.connectionsDir === undefined ? undefined : connections).catch(
+    (error: unknown) => {
+      // loadSyncsDir lets a folder or entry it cannot read (missing folder, a folder named x.yaml) throw: an issue, not a stack trace.
+      if (!(error instanceof Error && 'code' in error && typeof error.code === 'string')) throw error;
+      const issue: FileIssue = { file: dirs.jobsDir, line: null, path: '', message: `cannot read the jobs folder (${error.code})` };
+      return { syncs: new Map<string, SyncDefinition>(), issues: [issue] };
+    },
+  );
   return { mappings, syncs, connections, issues: [...mappingIssues, ...connectionIssues, ...syncIssues] };
 }

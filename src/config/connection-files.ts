@@ -38,6 +38,10 @@ export function parseConnectionFile(text: string, file: string): ConnectionDefin
   return definition;
 }
 
+function reasonOf(error: unknown): string {
+  return error instanceof Error && 'code' in error ? String(error.code) : String(error);
+}
+
 /**
  * Loads every `*.yaml` in the connections folder; problems are collected, not thrown, so `check` lists them all.
  * A missing folder is no connection files (the environment's connections alone, as before the folder existed).
@@ -50,12 +54,20 @@ export async function loadConnectionsDir(dir: string): Promise<{ connections: Ma
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { connections, issues };
-    throw error;
+    return { connections, issues: [{ file: dir, line: null, path: '', message: `cannot read the connections folder (${reasonOf(error)})` }] };
   }
   for (const name of names) {
     const file = join(dir, name);
+    let text: string;
     try {
-      const definition = parseConnectionFile(await readFile(file, 'utf8'), file);
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      // A folder named like a file, a dangling link, no permission: an issue for this entry; the others still load.
+      issues.push({ file, line: null, path: '', message: `cannot read the file (${reasonOf(error)})` });
+      continue;
+    }
+    try {
+      const definition = parseConnectionFile(text, file);
       connections.set(definition.name, definition);
     } catch (error) {
       if (error instanceof FileInvalidError) issues.push(...error.issues);
