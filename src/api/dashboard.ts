@@ -6,7 +6,7 @@ import type { ApiApp } from './deps.ts';
 import { SYNC_QUEUE } from '../queues/contracts.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { SESSION_COOKIE, readCookie, type ApiAuth } from './auth.ts';
-import { ApiErrorCode, errorBody, isRedisDown } from './errors.ts';
+import { ApiError, ApiErrorCode, errorBody, isRedisDown } from './errors.ts';
 import { redactSecrets } from './redact.ts';
 import { SESSION_TTL_S } from './sessions.ts';
 
@@ -64,6 +64,8 @@ async function loginRoutes(app: FastifyInstance, { auth }: { auth: ApiAuth }): P
   app.post('/admin/login', { config: { public: true }, schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const form = (request.body ?? {}) as { token?: unknown; next?: unknown };
     const next = safeNext(form.next);
+    // Login CSRF: another site must not sign this browser in (to a session of its choosing) or out.
+    if (crossSite(request)) return sendForm(reply, 403, next, 'Sign in from this page, not from another site.');
     const waiting = auth.throttle.retryAfterS(request.ip);
     if (waiting !== null) return tooMany(reply, next, waiting);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
@@ -78,6 +80,7 @@ async function loginRoutes(app: FastifyInstance, { auth }: { auth: ApiAuth }): P
   });
 
   app.post('/admin/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    if (crossSite(request)) throw new ApiError(403, ApiErrorCode.VALIDATION, 'sign out from the dashboard, not from another site');
     const session = readCookie(request.headers.cookie, SESSION_COOKIE);
     // Revoked server-side: a copy of the cookie is worthless from here on.
     if (session !== null) await auth.sessions.close(session);
@@ -85,6 +88,9 @@ async function loginRoutes(app: FastifyInstance, { auth }: { auth: ApiAuth }): P
     return reply.redirect('/admin/login', 303);
   });
 }
+
+/** The browser says the request came from another site (Fetch Metadata; clients that send none are not refused). */
+const crossSite = (request: FastifyRequest) => request.headers['sec-fetch-site'] === 'cross-site';
 
 /**
  * `Secure` when the request came over HTTPS: directly, or through a proxy listed in TRUST_PROXY (only then does

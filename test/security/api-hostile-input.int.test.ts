@@ -116,3 +116,20 @@ describe('an Idempotency-Key whose stored entry cannot be read', () => {
     expect(again.json()).toMatchObject({ job_id: first.json().job_id, data: { replayed: true } });
   });
 });
+
+describe('the sign-in and sign-out forms', () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  it('refuse a request the browser marks as cross-site (login CSRF: another site signing the browser in, or out)', async () => {
+    const login = await h.app.inject({ method: 'POST', url: '/admin/login', headers: { ...form, 'sec-fetch-site': 'cross-site' }, payload: `token=${TOKEN}` });
+    expect(login.statusCode).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    const logout = await h.app.inject({ method: 'POST', url: '/admin/logout', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(logout.statusCode).toBe(403);
+    expect(logout.headers['set-cookie']).toBeUndefined();
+    // The form itself, and clients that send no Fetch Metadata, still sign in.
+    for (const site of ['same-origin', 'none', undefined]) {
+      const ok = await h.app.inject({ method: 'POST', url: '/admin/login', headers: { ...form, ...(site ? { 'sec-fetch-site': site } : {}) }, payload: `token=${TOKEN}` });
+      expect(ok.statusCode, String(site)).toBe(303);
+    }
+  });
+});
