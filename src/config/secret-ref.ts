@@ -31,7 +31,8 @@ export type Resolved = { ok: true; value: string } | { ok: false; problem: strin
 /** Reads a reference's value: an unset variable, an unreadable or empty file is a problem naming where, not what. */
 export async function resolveSecretRef(ref: SecretRef, variables: Readonly<Record<string, string | undefined>>): Promise<Resolved> {
   if ('env' in ref) {
-    const value = variables[ref.env];
+    // Own variables only: `{env: constructor}` would otherwise read Object.prototype's (a function, not text).
+    const value = Object.hasOwn(variables, ref.env) ? variables[ref.env] : undefined;
     return value === undefined || value.trim() === '' ? { ok: false, problem: `environment variable ${ref.env} is not set` } : { ok: true, value };
   }
   let text: string;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../src/bootstrap/check-command.ts';
+import { parseConnectionFile, resolveConnectionFiles } from '../../../src/config/connection-files.ts';
 import { FileInvalidError, formatFileIssue } from '../../../src/errors.ts';
 import { parseMapping } from '../../../src/mapping/index.ts';
 
@@ -82,5 +83,15 @@ describe('`crm-bridge check` on unreadable entries', () => {
     out.length = 0;
     expect(await runCheckCommand({ mappingsDir: 'mappings', jobsDir: join(root, 'missing'), out: (l) => out.push(l) })).toBe(1);
     expect(out).toEqual([`${join(root, 'missing')}: (root): cannot read the jobs folder (ENOENT)`, '1 issue found']);
+  });
+});
+
+describe('a connection file\'s secret reference', () => {
+  it('naming an Object.prototype member (constructor, toString, __proto__) is an unset variable, not a TypeError at start', async () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const definition = parseConnectionFile(`name: acme\nprovider: trata\ncredentials:\n  token: { env: ${name} }\n`, 'connections/acme.yaml');
+      const { issues } = await resolveConnectionFiles(new Map([[definition.name, definition]]), process.env, 1_000);
+      expect(issues.map(formatFileIssue)).toEqual([`connections/acme.yaml: credentials.token: environment variable ${name} is not set`]);
+    }
   });
 });
