@@ -15,7 +15,7 @@ import { registerDashboard } from './dashboard.ts';
 import { registerRunsPage } from './runs-page.ts';
 import { withOperationIds } from './operation-ids.ts';
 import type { ApiApp, AppDeps, ReadinessReport } from './deps.ts';
-import { ApiError, ApiErrorCode, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
+import { ApiError, ApiErrorCode, clientErrorAnswer, errorBody, frameworkErrorAnswer, handleError, withDeadline } from './errors.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -66,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
       // The reply is typed per route; this one belongs to none.
       void (reply as unknown as FastifyReply).code(answer.status).send(answer.body);
     },
+    // What Node's parser refuses (a 408, headers over 16 KB) answers in our format too.
+    clientErrorHandler: clientErrorAnswer,
     // Bodies keep a `__proto__` key as a plain key, so the guard below can name it (Fastify's default answers
     // "Body is not valid JSON", which is not what is wrong); no route ever copies a body with assignment.
     onProtoPoisoning: 'ignore',

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -16,6 +17,7 @@ export const ApiErrorCode = {
   RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
   SOURCE_NOT_CONFIGURED: 'SOURCE_NOT_CONFIGURED',
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   WEBHOOK_NOT_CONFIGURED: 'WEBHOOK_NOT_CONFIGURED',
@@ -142,4 +144,22 @@ export function frameworkErrorAnswer(error: FastifyError): { status: number; bod
   }
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   return { status, body: errorBody(ApiErrorCode.VALIDATION, 'the request could not be routed') };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request (headers over the
+ * limit, a body not received within the request timeout, bytes that are not HTTP), answered in our format on the
+ * raw socket rather than Fastify's `{error, message, statusCode}`.
+ */
+export function clientErrorAnswer(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', errorBody(ApiErrorCode.REQUEST_TIMEOUT, 'the request was not received in time: send it whole, without pauses')]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', errorBody(ApiErrorCode.VALIDATION, 'the request line and headers are larger than the API accepts (16 KB)', [{ field: 'headers', message: 'too large' }])]
+        : [400, 'Bad Request', errorBody(ApiErrorCode.VALIDATION, 'the request is not valid HTTP', [{ field: 'request', message: 'malformed' }])];
+  const json = JSON.stringify(body);
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`);
+  socket.destroy();
 }

@@ -85,6 +85,18 @@ describe('a request body that never finishes', () => {
       });
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
       expect(Date.now() - started).toBeLessThan(5_000);
+      // In the API's error format, as every other refusal (was: Fastify's own {error, message, statusCode}).
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'REQUEST_TIMEOUT', message: expect.any(String) });
+      // Headers over Node's 16 KB are refused in the same format.
+      const big = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(`GET /v1/syncs?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        setTimeout(() => socket.destroy(), 10_000);
+      });
+      expect(big.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'VALIDATION_FAILED', issues: [{ field: 'headers' }] });
     } finally {
       await app.close();
     }
