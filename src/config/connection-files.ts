@@ -68,7 +68,10 @@ export async function loadConnectionsDir(dir: string): Promise<{ connections: Ma
     }
     try {
       const definition = parseConnectionFile(text, file);
-      connections.set(definition.name, definition);
+      // acme.yaml and acme.yml name one connection: the second would silently replace the first.
+      const other = connections.get(definition.name);
+      if (other) issues.push({ file, line: null, path: '', message: `connection "${definition.name}" is also defined by ${other.file}: keep one` });
+      else connections.set(definition.name, definition);
     } catch (error) {
       if (error instanceof FileInvalidError) issues.push(...error.issues);
       else throw error;

@@ -125,7 +125,10 @@ export async function loadMappingsDir(dir: string): Promise<{ mappings: Map<stri
   for (const name of names) {
     try {
       const mapping = await loadMappingFile(join(dir, name));
-      mappings.set(mapping.name, mapping);
+      // x.yaml and x.yml name one mapping: the second would silently replace the first.
+      const other = mappings.get(mapping.name);
+      if (other) issues.push({ file: mapping.file, line: null, path: '', message: `mapping "${mapping.name}" is also defined by ${other.file}: keep one` });
+      else mappings.set(mapping.name, mapping);
     } catch (error) {
       if (error instanceof FileInvalidError) issues.push(...error.issues);
       else throw error;

@@ -1,5 +1,5 @@
 /** Parses a mapping file's YAML keeping positions, so every issue can name its line. */
-import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathSegment } from './paths.ts';
 
 export interface LocatedYaml {
@@ -65,6 +65,8 @@ export function locateYaml(text: string): LocatedYaml {
           const keyLine = lineAt((pair.key as Node | null)?.range?.[0]) ?? 1;
           // A list or map as a key would become its text; `__proto__` would be dropped by every schema (zod's records too).
           if (isMap(pair.key) || isSeq(pair.key)) syntaxErrors.push({ line: keyLine, message: 'a key must be text or a number, not a list or a map' });
+          // An alias key would escape the duplicate check below (or become the text "*name").
+          if (isAlias(pair.key)) syntaxErrors.push({ line: keyLine, message: 'a key cannot be an alias (*name)' });
           if (!isScalar(pair.key)) continue;
           const key = String(pair.key.value);
           if (key === '__proto__') syntaxErrors.push({ line: keyLine, message: '"__proto__" cannot be a key' });

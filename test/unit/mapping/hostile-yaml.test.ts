@@ -2,14 +2,14 @@
  * Hostile or careless YAML in a declarative file (mapping, job, connection): a clear issue naming the file and the
  * line, never a crash, a stack trace, a runaway parse or a value silently dropped.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../../src/bootstrap/check-command.ts';
 import { parseConnectionFile, resolveConnectionFiles } from '../../../src/config/connection-files.ts';
 import { FileInvalidError, formatFileIssue } from '../../../src/errors.ts';
-import { parseMapping } from '../../../src/mapping/index.ts';
+import { loadMappingsDir, parseMapping } from '../../../src/mapping/index.ts';
 
 function issuesOf(text: string, file = 'mappings/x.yaml'): string[] {
   try {
@@ -55,6 +55,10 @@ describe('hostile YAML in a mapping file', () => {
     ]);
   });
 
+  it('an alias as a key is an issue (an alias of a map became the text "*m"; of a text, it escaped the duplicate check)', () => {
+    expect(issuesOf(`${head}  ExternalID: &k\n    from: id\n  ? *k\n  : from: id\n`)).toEqual(['mappings/x.yaml:6: (root): YAML: a key cannot be an alias (*name)']);
+  });
+
   it('a __proto__ key is an issue: the row would be silently dropped', () => {
     expect(issuesOf(`${head}  ExternalID:\n    from: id\n  Status:\n    from: status\n    statusMap:\n      table:\n        __proto__: closedWon\n      default: open\n`)).toEqual([
       'mappings/x.yaml:10: (root): YAML: "__proto__" cannot be a key',
@@ -83,6 +87,28 @@ describe('`crm-bridge check` on unreadable entries', () => {
     out.length = 0;
     expect(await runCheckCommand({ mappingsDir: 'mappings', jobsDir: join(root, 'missing'), out: (l) => out.push(l) })).toBe(1);
     expect(out).toEqual([`${join(root, 'missing')}: (root): cannot read the jobs folder (ENOENT)`, '1 issue found']);
+  });
+});
+
+describe('two files of one name (x.yaml and x.yml)', () => {
+  it('is an issue naming both, not one silently replacing the other', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hostile-names-'));
+    await mkdir(join(root, 'mappings'));
+    await copyFile('mappings/trata-to-powerchord.yaml', join(root, 'mappings', 'trata-to-powerchord.yaml'));
+    await copyFile('mappings/trata-to-powerchord.yaml', join(root, 'mappings', 'trata-to-powerchord.yml'));
+    const { mappings, issues } = await loadMappingsDir(join(root, 'mappings'));
+    expect(issues.map(formatFileIssue)).toEqual([
+      `${join(root, 'mappings', 'trata-to-powerchord.yml')}: (root): mapping "trata-to-powerchord" is also defined by ${join(root, 'mappings', 'trata-to-powerchord.yaml')}: keep one`,
+    ]);
+    expect(mappings.size).toBe(1);
+
+    await mkdir(join(root, 'connections'));
+    const acme = 'name: acme\nprovider: trata\ncredentials:\n  token: { env: ACME_TOKEN }\n';
+    await writeFile(join(root, 'connections', 'acme.yaml'), acme);
+    await writeFile(join(root, 'connections', 'acme.yml'), acme);
+    const out: string[] = [];
+    expect(await runCheckCommand({ mappingsDir: 'mappings', jobsDir: 'jobs', connectionsDir: join(root, 'connections'), out: (l) => out.push(l) })).toBe(1);
+    expect(out).toEqual([`${join(root, 'connections', 'acme.yml')}: (root): connection "acme" is also defined by ${join(root, 'connections', 'acme.yaml')}: keep one`, '1 issue found']);
   });
 });
 
