@@ -85,15 +85,20 @@ export function errorBody(code: ApiErrorCode, message: string, issues: readonly 
   return issues.length > 0 ? { error: code, message, issues } : { error: code, message };
 }
 
+/** Issues one answer lists, and characters of each: a body of 80,000 unknown keys is not echoed back whole. */
+const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 300;
+const capped = (text: string) => (text.length > MAX_ISSUE_CHARS ? `${text.slice(0, MAX_ISSUE_CHARS)}…` : text);
+
 function zodIssues(error: FastifyError): FieldIssue[] {
   const raw = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   // Fastify says "querystring"; clients know it as the query.
   const context = raw === 'querystring' ? 'query' : raw;
-  return (error.validation ?? []).map((v) => {
+  return (error.validation ?? []).slice(0, MAX_ISSUES).map((v) => {
     const path = String(v.instancePath ?? '').split('/').filter(Boolean);
     const params = v.params as { issue?: { path?: PropertyKey[] } } | undefined;
     const issuePath = params?.issue?.path?.map(String) ?? path;
-    return { field: [context, ...issuePath].join('.'), message: v.message ?? 'invalid' };
+    return { field: capped([context, ...issuePath].join('.')), message: capped(v.message ?? 'invalid') };
   });
 }
 

@@ -145,3 +145,15 @@ describe('the sign-in and sign-out forms', () => {
     }
   });
 });
+
+describe('a validation answer', () => {
+  it('stays small whatever the body: a few issues, each message capped (was: every one of 80,000 unknown keys echoed, ~950 KB)', async () => {
+    const payload = `{${Array.from({ length: 80_000 }, (_, i) => `"k${i}":1`).join(',')}}`;
+    const res = await h.app.inject({ method: 'POST', url: '/v1/syncs/trata-to-powerchord/runs', headers: { ...auth(), 'content-type': 'application/json' }, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.length).toBeLessThan(4_096);
+    const body = res.json<{ error: string; issues: Array<{ field: string; message: string }> }>();
+    expect(body.error).toBe('VALIDATION_FAILED');
+    expect(body.issues[0]).toMatchObject({ field: 'body', message: expect.stringContaining('Unrecognized keys: "k0"') });
+  });
+});
