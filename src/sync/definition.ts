@@ -187,7 +187,10 @@ export async function loadSyncsDir(dir: string, mappings: ReadonlyMap<string, Ma
     const file = join(dir, name);
     try {
       const sync = parseSyncFile(await readFile(file, 'utf8'), file, mappings, connections);
-      syncs.set(sync.name, sync);
+      // x.yaml beside x.yml, or two files giving one name: the second would silently replace the first.
+      const other = syncs.get(sync.name);
+      if (other) issues.push({ file, line: null, path: 'name', message: `sync "${sync.name}" is also defined by ${other.file}: keep one` });
+      else syncs.set(sync.name, sync);
     } catch (error) {
       if (error instanceof FileInvalidError) issues.push(...error.issues);
       else throw error;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FileInvalidError } from '../../../src/errors.ts';
 import { parseMapping } from '../../../src/mapping/index.ts';
-import { parseSyncFile } from '../../../src/sync/definition.ts';
-import { readFileSync } from 'node:fs';
+import { loadSyncsDir, parseSyncFile } from '../../../src/sync/definition.ts';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const mappings = new Map([['trata-to-powerchord', parseMapping(readFileSync('mappings/trata-to-powerchord.yaml', 'utf8'), 'mappings/trata-to-powerchord.yaml')]]);
 
@@ -57,5 +59,13 @@ describe('job files', () => {
     expect(issuesOf('name: other\nsource: { provider: trata }\ntargets: [{ provider: powerchord, mapping: trata-to-powerchord }]')).toEqual([
       'jobs/demo.yaml:1: name: must match the file name ("demo")',
     ]);
+  });
+  it('refuses one sync defined twice (x.yaml beside x.yml, or two files with one name): an issue naming both files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobs-'));
+    copyFileSync('jobs/trata-to-powerchord.yaml', join(dir, 'trata-to-powerchord.yaml'));
+    copyFileSync('jobs/trata-to-powerchord.yaml', join(dir, 'trata-to-powerchord.yml'));
+    const { syncs, issues } = await loadSyncsDir(dir, mappings);
+    expect([...syncs.keys()]).toEqual(['trata-to-powerchord']);
+    expect(issues).toEqual([{ file: join(dir, 'trata-to-powerchord.yml'), line: null, path: 'name', message: `sync "trata-to-powerchord" is also defined by ${join(dir, 'trata-to-powerchord.yaml')}: keep one` }]);
   });
 });
