@@ -157,3 +157,14 @@ describe('a validation answer', () => {
     expect(body.issues[0]).toMatchObject({ field: 'body', message: expect.stringContaining('Unrecognized keys: "k0"') });
   });
 });
+
+describe('a job id that names one of the queue\'s own Redis keys', () => {
+  it('is an unknown job, 404 (was: 500, Redis answering WRONGTYPE to the job lookup)', async () => {
+    expect((await h.app.inject({ method: 'POST', url: '/v1/syncs/trata-to-powerchord/runs', headers: auth() })).statusCode).toBe(202);
+    for (const id of ['wait', 'events', 'id', 'marker', 'meta']) {
+      const res = await h.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: auth() });
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json().error).toBe('NOT_FOUND');
+    }
+  });
+});

@@ -29,7 +29,11 @@ export const jobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, {
           return { ...runView(run), errors: { total: page.total, offset, limit, items: page.errors } };
         }
         // Enqueued but not opened by a worker yet (or waiting behind another run of its sync).
-        const job = await engine.queues.queue(SYNC_QUEUE).getJob(jobId);
+        // An id may name one of the queue's own keys (`wait`, `events`, `<id>:logs`): Redis answers WRONGTYPE, no job.
+        const job = await engine.queues.queue(SYNC_QUEUE).getJob(jobId).catch((error: unknown) => {
+          if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return undefined;
+          throw error;
+        });
         if (!job || job.name !== 'run') return null;
         const data = job.data as { sync?: unknown; trigger?: unknown };
         const failed = (await job.isFailed()) ? (job.failedReason ?? 'the run could not start') : null;
