@@ -46,6 +46,8 @@ function dashboardError(error: Error & Partial<Pick<FastifyError, 'code' | 'stat
   if (error.code === 'FST_ERR_HANDLER_TIMEOUT' || isRedisDown(error)) {
     return { status: 503, body: errorBody(ApiErrorCode.UNAVAILABLE, 'Redis is unavailable: try again shortly') };
   }
+  // A job id in the URL naming one of the queue's own keys (`wait`, `events`): Redis answers WRONGTYPE, no such job.
+  if (error.message.startsWith('WRONGTYPE')) return { status: 404, body: errorBody(ApiErrorCode.NOT_FOUND, 'no such job') };
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) return { status, body: errorBody(ApiErrorCode.VALIDATION, error.message) };
   return { status: 500, body: errorBody(ApiErrorCode.INTERNAL, 'internal error') };

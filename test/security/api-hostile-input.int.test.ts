@@ -167,4 +167,13 @@ describe('a job id that names one of the queue\'s own Redis keys', () => {
       expect(res.json().error).toBe('NOT_FOUND');
     }
   });
+
+  it('is an unknown job on the dashboard too, 404 (was: 500)', async () => {
+    expect((await h.app.inject({ method: 'POST', url: '/v1/syncs/trata-to-powerchord/runs', headers: auth() })).statusCode).toBe(202);
+    for (const [method, url] of [['GET', '/admin/queues/api/queues/sync/wait'], ['GET', '/admin/queues/api/queues/sync/events'], ['PUT', '/admin/queues/api/queues/sync/wait/promote'], ['PUT', '/admin/queues/api/queues/sync/events/clean']] as const) {
+      const res = await h.app.inject({ method, url, headers: auth() });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error).toBe('NOT_FOUND');
+    }
+  });
 });
