@@ -6,22 +6,12 @@ import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { head, issuesOf } from './issues-of.ts';
 import { runCheckCommand } from '../../../src/bootstrap/check-command.ts';
 import { parseConnectionFile, resolveConnectionFiles } from '../../../src/config/connection-files.ts';
-import { FileInvalidError, formatFileIssue } from '../../../src/errors.ts';
-import { loadMappingsDir, parseMapping } from '../../../src/mapping/index.ts';
+import { formatFileIssue } from '../../../src/errors.ts';
+import { loadMappingsDir } from '../../../src/mapping/index.ts';
 
-function issuesOf(text: string, file = 'mappings/x.yaml'): string[] {
-  try {
-    parseMapping(text, file);
-  } catch (error) {
-    if (error instanceof FileInvalidError) return error.issues.map(formatFileIssue);
-    throw error;
-  }
-  throw new Error('expected the mapping to be refused');
-}
-
-const head = 'source: trata\ntarget: powerchord\nfields:\n';
 
 describe('hostile YAML in a mapping file', () => {
   it('deep flow nesting is refused at once, in bounded time and memory, naming the line', () => {

@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileInvalidError, formatFileIssue } from '../../../src/errors.ts';
-import { parseMapping } from '../../../src/mapping/index.ts';
-
-/** Every issue of a file as `file:line: path: message`, in line order. */
-function issuesOf(text: string, file = 'mappings/x.yaml'): string[] {
-  try {
-    parseMapping(text, file);
-  } catch (error) {
-    if (error instanceof FileInvalidError) return error.issues.map(formatFileIssue);
-    throw error;
-  }
-  throw new Error('expected the mapping to be refused');
-}
-
-const head = 'source: trata\ntarget: powerchord\nfields:\n';
+import { head, issuesOf } from './issues-of.ts';
 
 describe('load-time checks name the file, the line and the path', () => {
   it('unknown keys, at the top and inside a field', () => {
