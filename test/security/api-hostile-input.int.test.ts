@@ -158,6 +158,19 @@ describe('a validation answer', () => {
   });
 });
 
+describe('a body with a very long array', () => {
+  it('is refused at the edge naming the array, before validation walks it (300,000 elements cost ~0.75 s of CPU there)', async () => {
+    for (const [payload, field] of [
+      [JSON.stringify({ sync: 'trata-to-powerchord', records: Array.from({ length: 300_000 }, () => ({})) }), 'body.records'],
+      [JSON.stringify({ sync: 'trata-to-powerchord', records: [{ id: 'long-list', data: { tags: Array.from({ length: 20_000 }, () => 0) } }] }), 'body.records.0.data.tags'],
+    ] as const) {
+      const res = await h.app.inject({ method: 'POST', url: '/v1/records', headers: { ...auth(), 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'VALIDATION_FAILED', issues: [{ field, message: 'more than 10000 items' }] });
+    }
+  });
+});
+
 describe('a job id that names one of the queue\'s own Redis keys', () => {
   it('is an unknown job, 404 (was: 500, Redis answering WRONGTYPE to the job lookup)', async () => {
     expect((await h.app.inject({ method: 'POST', url: '/v1/syncs/trata-to-powerchord/runs', headers: auth() })).statusCode).toBe(202);
