@@ -104,6 +104,9 @@ export function authHook(auth: ApiAuth) {
   };
 }
 
+/** Methods that only read: a cookie may authenticate them from anywhere a link or an image points. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Everything but a good bearer token from an address not blocked; true when it answered the request itself. */
 function authenticate(auth: ApiAuth) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
@@ -119,7 +122,16 @@ function authenticate(auth: ApiAuth) {
       // Session ids are 256-bit random values: guessing them is hopeless, so a stale cookie (the dashboard polls
       // after a sign-out) is not counted as a failure.
       const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-      if (id !== null && (await sessionValid(auth, id))) return false;
+      if (id !== null && (await sessionValid(auth, id))) {
+        // The cookie is SameSite=Strict, which a sibling subdomain (same site, other origin) still gets sent: an
+        // action (pause, retry, clean, add a job) must come from the dashboard's own pages. Browsers say where a
+        // request came from (Fetch Metadata); a client that says nothing is not a browser on another page.
+        const site = request.headers['sec-fetch-site'];
+        if (!SAFE_METHODS.has(request.method) && site !== undefined && site !== 'same-origin') {
+          throw new ApiError(403, ApiErrorCode.CROSS_SITE, 'this action must come from the dashboard itself, not from another site or origin');
+        }
+        return false;
+      }
     }
     // A browser opening the dashboard is sent to the sign-in form rather than shown a JSON error.
     if (allowCookie && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {

@@ -8,6 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
  */
 export const ApiErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
+  CROSS_SITE: 'CROSS_SITE_REQUEST',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_FAILED_ATTEMPTS',
   VALIDATION: 'VALIDATION_FAILED',
   NOT_FOUND: 'NOT_FOUND',
